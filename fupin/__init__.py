@@ -1,0 +1,1 @@
+"""fupin — poverty-alleviation and return-to-poverty prevention for township offices."""

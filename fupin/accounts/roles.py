@@ -1,0 +1,58 @@
+"""Roles and what each may do. The one table every permission check reads."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TOWNSHIP_OFFICER = "township_officer", _("Township poverty-alleviation office")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    VILLAGE_CADRE = "village_cadre", _("Village cadre")
+    WORK_TEAM = "work_team", _("Resident work team")
+    HELPER_CADRE = "helper_cadre", _("Helper cadre")
+    LEADER = "leader", _("Leader")
+    COUNTY_OFFICER = "county_officer", _("County office")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Capability(models.TextChoices):
+    VIEW_REGISTRY = "registry.view", _("View households")
+    VIEW_SENSITIVE = "registry.view_sensitive", _("See ID numbers, phones and health")
+    EDIT_HOUSEHOLD = "registry.edit", _("Edit households, members and income")
+    REGISTER_HOUSEHOLD = "registry.register", _("Register households")
+    CHANGE_STATUS = "registry.change_status", _("Change household status")
+    MANAGE_USERS = "accounts.manage_users", _("Manage users")
+
+
+R, C = Role, Capability
+_ALL_VIEW = {C.VIEW_REGISTRY}
+_FIELD = {C.VIEW_REGISTRY, C.VIEW_SENSITIVE, C.EDIT_HOUSEHOLD, C.REGISTER_HOUSEHOLD}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    R.TOWNSHIP_OFFICER: frozenset(_FIELD | {C.CHANGE_STATUS}),
+    R.DEPARTMENT_STAFF: frozenset(_ALL_VIEW),
+    R.VILLAGE_CADRE: frozenset(_FIELD),
+    R.WORK_TEAM: frozenset(_FIELD),
+    R.HELPER_CADRE: frozenset({C.VIEW_REGISTRY, C.VIEW_SENSITIVE, C.EDIT_HOUSEHOLD}),
+    R.LEADER: frozenset(_ALL_VIEW),
+    R.COUNTY_OFFICER: frozenset(_FIELD | {C.CHANGE_STATUS}),
+    R.SYSTEM_ADMIN: frozenset(set(Capability.values)),
+}
+
+# Which kind of org unit each role is attached to; checked when a user is added.
+UNIT_KINDS: dict[str, frozenset[str]] = {
+    R.TOWNSHIP_OFFICER: frozenset({"township"}),
+    R.DEPARTMENT_STAFF: frozenset({"department"}),
+    R.VILLAGE_CADRE: frozenset({"village"}),
+    R.WORK_TEAM: frozenset({"village"}),
+    R.HELPER_CADRE: frozenset({"township", "village", "department", "county"}),
+    R.LEADER: frozenset({"township", "county", "city", "province"}),
+    R.COUNTY_OFFICER: frozenset({"county"}),
+    R.SYSTEM_ADMIN: frozenset({"province", "city", "county", "township"}),
+}
+
+
+def has_capability(role: str, capability: str) -> bool:
+    return capability in CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from fupin.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("households/", views.household_list, name="household_list"),
+]
