@@ -1,6 +1,6 @@
 """The `fupin` command: the management commands a township office needs, by their own names.
 
-    fupin demo | migrate | seed-demo | users add | token create | serve | <any manage.py command>
+fupin demo | migrate | seed-demo | users add | token create | serve | <any manage.py command>
 """
 
 from __future__ import annotations

@@ -50,7 +50,9 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, {"code": "unauthenticated", "message": _("Log in or send a valid API token.")})
+    return _error(
+        request, 401, {"code": "unauthenticated", "message": _("Log in or send a valid API token.")}
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -60,7 +62,8 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         for e in exc.errors
     ]
     return _error(
-        request, 422,
+        request,
+        422,
         {"code": "invalid_request", "message": _("The request is not valid."), "errors": errors},
     )
 

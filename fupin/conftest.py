@@ -99,6 +99,8 @@ def household_b(org):
 @pytest.fixture
 def pair():
     def _pair(helper, household, start=dt.date(2020, 1, 1), end=None):
-        return Pairing.objects.create(household=household, helper=helper, start_on=start, end_on=end)
+        return Pairing.objects.create(
+            household=household, helper=helper, start_on=start, end_on=end
+        )
 
     return _pair

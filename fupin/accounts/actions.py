@@ -28,10 +28,14 @@ def user_add(
 ) -> User:
     """Add a user with a role at an org unit (账号管理)."""
     if role not in Role.values:
-        raise DomainError("unknown_role", _("Unknown role: %(role)s") % {"role": role}, field="role")
+        raise DomainError(
+            "unknown_role", _("Unknown role: %(role)s") % {"role": role}, field="role"
+        )
     unit = OrgUnit.objects.filter(code=unit_code).first()
     if unit is None:
-        raise DomainError("unknown_unit", _("Unknown org unit code: %(code)s") % {"code": unit_code})
+        raise DomainError(
+            "unknown_unit", _("Unknown org unit code: %(code)s") % {"code": unit_code}
+        )
     if unit.kind not in UNIT_KINDS[role]:
         raise DomainError(
             "role_unit_mismatch",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fupin.accounts.models import OrgUnit, OrgUnitKind, User
+from fupin.accounts.models import OrgUnit, OrgUnitKind, OrgUnitQuerySet, User
 from fupin.accounts.roles import Role
 
 
@@ -15,6 +15,8 @@ def scope_root(user: User) -> OrgUnit | None:
     if not user.is_authenticated or not user.is_active or user.org_unit_id is None:
         return None
     unit = user.org_unit
+    if unit is None:
+        return None
     if user.role == Role.HELPER_CADRE:
         return None
     if user.role == Role.DEPARTMENT_STAFF:
@@ -24,12 +26,12 @@ def scope_root(user: User) -> OrgUnit | None:
     return None
 
 
-def units_visible_to(user: User):  # -> OrgUnitQuerySet
+def units_visible_to(user: User) -> OrgUnitQuerySet:
     root = scope_root(user)
     if root is None:
         return OrgUnit.objects.none()
     return OrgUnit.objects.subtree_of(root)
 
 
-def villages_visible_to(user: User):
+def villages_visible_to(user: User) -> OrgUnitQuerySet:
     return units_visible_to(user).villages()

@@ -49,6 +49,4 @@ class PermissionDenied(DomainError):
     def __init__(self, message: Any = None) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        super().__init__(
-            "permission_denied", message or _("Your role may not do this.")
-        )
+        super().__init__("permission_denied", message or _("Your role may not do this."))

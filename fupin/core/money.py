@@ -21,7 +21,9 @@ def parse_amount(raw: object, *, allow_negative: bool = False) -> Decimal:
     elif isinstance(raw, int | float) and not isinstance(raw, bool):
         value = Decimal(str(raw))
     elif isinstance(raw, str):
-        text = _JUNK.sub("", raw.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-")))
+        text = _JUNK.sub(
+            "", raw.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
+        )
         if not re.fullmatch(r"-?\d+(\.\d+)?", text):
             raise InvalidAmount(raw)
         try:

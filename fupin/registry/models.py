@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,8 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.models import OrgUnit
 from fupin.registry import codes
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-AREA = {"max_digits": 9, "decimal_places": 2, "null": True, "blank": True}
+
+
+def money_field(label: Any, **options: Any) -> models.DecimalField[Decimal, Decimal]:
+    return models.DecimalField(label, max_digits=12, decimal_places=2, **options)
+
+
+def area_field(label: Any) -> models.DecimalField[Decimal, Decimal]:
+    return models.DecimalField(label, max_digits=9, decimal_places=2, null=True, blank=True)
+
 
 
 class HouseholdStatus(models.TextChoices):
@@ -50,7 +58,9 @@ class Household(models.Model):
         choices=codes.MonitoringCategory.choices,
         blank=True,
     )
-    monitoring_identified_on = models.DateField(_("identified for monitoring on"), null=True, blank=True)
+    monitoring_identified_on = models.DateField(
+        _("identified for monitoring on"), null=True, blank=True
+    )
     lifted_out_year = models.PositiveSmallIntegerField(_("year lifted out"), null=True, blank=True)
     main_cause = models.CharField(
         _("main cause of poverty"), max_length=16, choices=codes.PovertyCause.choices, blank=True
@@ -68,18 +78,18 @@ class Household(models.Model):
     housing_grade = models.CharField(
         _("housing appraisal grade"), max_length=1, choices=codes.HousingGrade.choices, blank=True
     )
-    house_area = models.DecimalField(_("house area (m²)"), **AREA)
+    house_area = area_field(_("house area (m²)"))
     water_safe = models.BooleanField(_("safe drinking water"), null=True, blank=True)
     electricity = models.BooleanField(_("household electricity"), null=True, blank=True)
     sanitary_toilet = models.BooleanField(_("sanitary toilet"), null=True, blank=True)
     road_hardened = models.BooleanField(_("hardened access road"), null=True, blank=True)
-    distance_to_road_km = models.DecimalField(_("distance to main road (km)"), **AREA)
-    arable_land_mu = models.DecimalField(_("arable land (mu)"), **AREA)
-    forest_land_mu = models.DecimalField(_("forest land (mu)"), **AREA)
-    returned_farmland_mu = models.DecimalField(_("farmland returned to forest (mu)"), **AREA)
-    orchard_mu = models.DecimalField(_("orchard (mu)"), **AREA)
-    pasture_mu = models.DecimalField(_("pasture (mu)"), **AREA)
-    water_surface_mu = models.DecimalField(_("water surface (mu)"), **AREA)
+    distance_to_road_km = area_field(_("distance to main road (km)"))
+    arable_land_mu = area_field(_("arable land (mu)"))
+    forest_land_mu = area_field(_("forest land (mu)"))
+    returned_farmland_mu = area_field(_("farmland returned to forest (mu)"))
+    orchard_mu = area_field(_("orchard (mu)"))
+    pasture_mu = area_field(_("pasture (mu)"))
+    water_surface_mu = area_field(_("water surface (mu)"))
     status = models.CharField(
         _("record status"), max_length=16, choices=HouseholdStatus.choices, default="active"
     )
@@ -129,9 +139,7 @@ class Member(models.Model):
     )
     id_number = models.CharField(_("ID number"), max_length=20)
     birth_date = models.DateField(_("birth date"))
-    relation = models.CharField(
-        _("relation to head"), max_length=8, choices=codes.Relation.choices
-    )
+    relation = models.CharField(_("relation to head"), max_length=8, choices=codes.Relation.choices)
     ethnicity = models.CharField(
         _("ethnicity"), max_length=8, choices=codes.ETHNICITY_CHOICES, default="汉族"
     )
@@ -147,16 +155,22 @@ class Member(models.Model):
     health = models.CharField(
         _("health"), max_length=8, choices=codes.Health.choices, default="健康"
     )
-    disability_grade = models.PositiveSmallIntegerField(_("disability grade"), null=True, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), null=True, blank=True
+    )
     labour_skill = models.CharField(
         _("working capacity"), max_length=12, choices=codes.LabourSkill.choices, blank=True
     )
     work_place = models.CharField(_("place of work"), max_length=64, blank=True)
     work_months = models.PositiveSmallIntegerField(_("months worked"), null=True, blank=True)
-    resident_medical_insurance = models.BooleanField(_("resident basic medical insurance"), default=False)
+    resident_medical_insurance = models.BooleanField(
+        _("resident basic medical insurance"), default=False
+    )
     employee_medical_insurance = models.BooleanField(_("employee medical insurance"), default=False)
     critical_illness_insurance = models.BooleanField(_("critical illness insurance"), default=False)
-    commercial_medical_insurance = models.BooleanField(_("commercial medical insurance"), default=False)
+    commercial_medical_insurance = models.BooleanField(
+        _("commercial medical insurance"), default=False
+    )
     medical_assistance = models.BooleanField(_("medical assistance"), default=False)
     resident_pension = models.BooleanField(_("resident basic pension"), default=False)
     employee_pension = models.BooleanField(_("employee pension"), default=False)
@@ -211,18 +225,17 @@ class IncomeRecord(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="incomes")
     year = models.PositiveSmallIntegerField(_("year"))
-    wage = models.DecimalField(_("wage income"), **MONEY, default=Decimal("0"))
-    business = models.DecimalField(_("business income"), **MONEY, default=Decimal("0"))
-    property = models.DecimalField(_("property income"), **MONEY, default=Decimal("0"))
-    transfer = models.DecimalField(_("transfer income"), **MONEY, default=Decimal("0"))
-    business_expense = models.DecimalField(_("business expenses"), **MONEY, default=Decimal("0"))
-    claims_income = models.DecimalField(_("insurance claims income"), **MONEY, default=Decimal("0"))
-    compliant_out_of_pocket = models.DecimalField(
-        _("compliant out-of-pocket spending"), **MONEY, default=Decimal("0")
+    wage = money_field(_("wage income"), default=Decimal("0"))
+    business = money_field(_("business income"), default=Decimal("0"))
+    property = money_field(_("property income"), default=Decimal("0"))
+    transfer = money_field(_("transfer income"), default=Decimal("0"))
+    business_expense = money_field(_("business expenses"), default=Decimal("0"))
+    claims_income = money_field(_("insurance claims income"), default=Decimal("0"))
+    compliant_out_of_pocket = money_field(_("compliant out-of-pocket spending"), default=Decimal("0")
     )
     household_size = models.PositiveSmallIntegerField(_("household size"))
-    net_income = models.DecimalField(_("net household income"), **MONEY)
-    per_capita_net_income = models.DecimalField(_("per-capita net income"), **MONEY)
+    net_income = money_field(_("net household income"))
+    per_capita_net_income = money_field(_("per-capita net income"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -246,14 +259,18 @@ class HouseholdRisk(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["household", "risk_type"], name="risk_once_per_household")
+            models.UniqueConstraint(
+                fields=["household", "risk_type"], name="risk_once_per_household"
+            )
         ]
 
 
 class StatusChange(models.Model):
     """A dated change of household type or monitoring category, with the reason given."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="status_changes")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="status_changes"
+    )
     effective_on = models.DateField(_("effective on"))
     old_household_type = models.CharField(max_length=16, blank=True)
     new_household_type = models.CharField(max_length=16, blank=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from fupin.accounts.models import AuditEvent, OrgUnit, User
@@ -46,10 +46,16 @@ def can_see_sensitive(user: User) -> bool:
 def member_sensitive_values(*, user: User, member: Member) -> dict[str, str]:
     """ID number, phones and health as this user may see them (masked unless the role may)."""
     if can_see_sensitive(user):
-        return {"id_number": member.id_number, "phone": member.phone,
-                "health": member.get_health_display()}
-    return {"id_number": mask_id_number(member.id_number), "phone": mask_phone(member.phone),
-            "health": mask_text(member.health)}
+        return {
+            "id_number": member.id_number,
+            "phone": member.phone,
+            "health": member.get_health_display(),
+        }
+    return {
+        "id_number": mask_id_number(member.id_number),
+        "phone": mask_phone(member.phone),
+        "health": mask_text(member.health),
+    }
 
 
 @dataclass
@@ -87,7 +93,9 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
         qs = qs.filter(monitoring_category=filters.monitoring_category)
     if filters.cause:
         qs = qs.filter(
-            Q(main_cause=filters.cause) | Q(second_cause=filters.cause) | Q(third_cause=filters.cause)
+            Q(main_cause=filters.cause)
+            | Q(second_cause=filters.cause)
+            | Q(third_cause=filters.cause)
         )
     if filters.risk_type:
         qs = qs.filter(risks__risk_type=filters.risk_type)
@@ -124,7 +132,8 @@ def household_members(*, household: Household, include_removed: bool = False) ->
     if not include_removed:
         qs = qs.filter(status=MemberStatus.ACTIVE)
     # The head first, then by birth date: the order of the national form.
-    return qs.order_by(~Q(relation="户主"), "birth_date", "id")
+    is_head = Case(When(relation="户主", then=Value(0)), default=Value(1))
+    return qs.order_by(is_head, "birth_date", "id")
 
 
 def household_head(household: Household) -> Member | None:
@@ -178,7 +187,9 @@ def registry_summary(*, user: User) -> list[SummaryRow]:
                 "households": item["households"],
                 "people": item["people"],
             }
-    totals = households.values("village").annotate(households=Count("id", distinct=True), people=people)
+    totals = households.values("village").annotate(
+        households=Count("id", distinct=True), people=people
+    )
     for item in totals.order_by():
         rows[item["village"]].households = item["households"]
         rows[item["village"]].people = item["people"]

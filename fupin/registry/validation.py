@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +28,9 @@ def check_choice(field: str, value: str, choices: Any, *, blank: bool = True) ->
         if blank:
             return ""
         raise errors.required(field)
-    allowed = {choice[0] for choice in (choices.choices if hasattr(choices, "choices") else choices)}
+    allowed = {
+        choice[0] for choice in (choices.choices if hasattr(choices, "choices") else choices)
+    }
     if value not in allowed:
         raise errors.unknown_code(field, value)
     return value
@@ -71,7 +72,9 @@ def check_identity(data: dict[str, Any]) -> dict[str, Any]:
     raw = (data.get("id_number") or "").strip()
     if not raw:
         raise errors.required("id_number")
-    parse = ids.parse_disability_certificate if id_type == codes.IdType.DISABILITY_CERT else ids.parse
+    parse = (
+        ids.parse_disability_certificate if id_type == codes.IdType.DISABILITY_CERT else ids.parse
+    )
     try:
         facts = parse(raw, today=timezone.localdate())
     except ids.InvalidIdNumber as exc:
@@ -91,8 +94,10 @@ def check_identity(data: dict[str, Any]) -> dict[str, Any]:
             _("The sex does not match the ID number."),
             field="sex",
         )
-    return {"id_type": id_type, "id_number": facts.number, "birth_date": facts.birth_date, "sex": facts.sex}
+    return {
+        "id_type": id_type,
+        "id_number": facts.number,
+        "birth_date": facts.birth_date,
+        "sex": facts.sex,
+    }
 
-
-def model_choices(model: type[models.Model], field: str) -> Any:
-    return model._meta.get_field(field).choices

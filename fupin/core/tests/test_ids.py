@@ -29,7 +29,9 @@ def test_a_wrong_check_character_is_refused():
     assert exc.value.code == "id_checksum"
 
 
-@pytest.mark.parametrize("raw", ["", "1101051949123100", "11010519491231002Y", "ABCDEFGHIJKLMNOPQR"])
+@pytest.mark.parametrize(
+    "raw", ["", "1101051949123100", "11010519491231002Y", "ABCDEFGHIJKLMNOPQR"]
+)
 def test_malformed_numbers_are_refused_as_format_errors(raw):
     with pytest.raises(ids.InvalidIdNumber) as exc:
         ids.parse(raw)

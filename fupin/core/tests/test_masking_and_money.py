@@ -20,14 +20,22 @@ def test_phones_and_accounts_show_only_their_ends():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("12000", "12000.00"), ("1,234.5", "1234.50"), ("１２３４", "1234.00"), ("800元", "800.00"),
-     (3000, "3000.00"), ("0.005", "0.01")],
+    [
+        ("12000", "12000.00"),
+        ("1,234.5", "1234.50"),
+        ("１２３４", "1234.00"),
+        ("800元", "800.00"),
+        (3000, "3000.00"),
+        ("0.005", "0.01"),
+    ],
 )
 def test_amounts_people_type_are_parsed_to_yuan(raw, expected):
     assert parse_amount(raw) == Decimal(expected)
 
 
-@pytest.mark.parametrize("raw", ["abc", "12,00a", "", "-5", "1e5", "NaN", True, None, "99999999999"])
+@pytest.mark.parametrize(
+    "raw", ["abc", "12,00a", "", "-5", "1e5", "NaN", True, None, "99999999999"]
+)
 def test_anything_else_is_not_an_amount(raw):
     with pytest.raises(InvalidAmount):
         parse_amount(raw)

@@ -29,15 +29,16 @@ class Command(BaseCommand):
             password = sys.stdin.readline().rstrip("\n")
             if len(password) < 8:
                 raise CommandError("The password must be at least 8 characters.")
+        unit_code = str(options["unit"])
         try:
             user = user_add(
                 actor=None,
                 username=str(options["username"]),
                 role=str(options["role"]),
-                unit_code=str(options["unit"]),
+                unit_code=unit_code,
                 password=password,
                 display_name=str(options["name"]),
             )
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from None
-        self.stdout.write(f"added {user.username} ({user.role} at {user.org_unit.code})")
+        self.stdout.write(f"added {user.username} ({user.role} at {unit_code})")
