@@ -14,6 +14,12 @@ from fupin.registry.models import Pairing
 from fupin.registry.tests.factories import HouseholdFactory, MemberFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Tests hash many passwords; PBKDF2's deliberate slowness is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     county = unit("500110", "綦江区", "county")

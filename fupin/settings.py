@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "fupin.core",
     "fupin.accounts",
     "fupin.registry",
+    "fupin.demo",
 ]
 
 MIDDLEWARE = [

@@ -281,6 +281,7 @@ def household_update(
             field=next(name for name in STATUS_FIELDS if name in data),
         )
     data = dict(data)
+    moving = "village" in data or "group" in data
     village_code = data.pop("village", None)
     group_code = (
         data.pop("group", None)
@@ -315,7 +316,7 @@ def household_update(
     for name in STATUS_FIELDS:
         clean.pop(name, None)
     before = _snapshot(locked, clean)
-    if village_code is not None or "group" in data:
+    if moving:
         village, group = _resolve_place(actor, village_code or locked.village.code, group_code)
         before.update(
             village=locked.village.code, group=locked.group.code if locked.group else None

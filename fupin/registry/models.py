@@ -15,14 +15,12 @@ from fupin.accounts.models import OrgUnit
 from fupin.registry import codes
 
 
-
 def money_field(label: Any, **options: Any) -> models.DecimalField[Decimal, Decimal]:
     return models.DecimalField(label, max_digits=12, decimal_places=2, **options)
 
 
 def area_field(label: Any) -> models.DecimalField[Decimal, Decimal]:
     return models.DecimalField(label, max_digits=9, decimal_places=2, null=True, blank=True)
-
 
 
 class HouseholdStatus(models.TextChoices):
@@ -231,7 +229,8 @@ class IncomeRecord(models.Model):
     transfer = money_field(_("transfer income"), default=Decimal("0"))
     business_expense = money_field(_("business expenses"), default=Decimal("0"))
     claims_income = money_field(_("insurance claims income"), default=Decimal("0"))
-    compliant_out_of_pocket = money_field(_("compliant out-of-pocket spending"), default=Decimal("0")
+    compliant_out_of_pocket = money_field(
+        _("compliant out-of-pocket spending"), default=Decimal("0")
     )
     household_size = models.PositiveSmallIntegerField(_("household size"))
     net_income = money_field(_("net household income"))

@@ -100,4 +100,3 @@ def check_identity(data: dict[str, Any]) -> dict[str, Any]:
         "birth_date": facts.birth_date,
         "sex": facts.sex,
     }
-

@@ -1,0 +1,97 @@
+"""A person's walk through the registry in headless Chromium (Debian's), driven by Playwright:
+log in, search a household, open it, edit a member, and see the change in the history."""
+
+import os
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from fupin.registry.models import Member
+from fupin.tests.browser_support import chromium_available, launch
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def browser_page(live_server):
+    if not chromium_available():
+        pytest.fail("Chromium is missing: run `tools/system-packages --browser` (make test does)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = launch(playwright)
+        page = context.pages[0] if context.pages else context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+
+
+@pytest.fixture
+def cadre_with_household(village_cadre_a, household_a):
+    village_cadre_a.password = make_password("browser-pass-1")
+    village_cadre_a.save()
+    return village_cadre_a, household_a
+
+
+def test_a_village_cadre_finds_a_household_edits_a_member_and_sees_it_in_the_history(
+    browser_page, live_server, cadre_with_household, tmp_path
+):
+    page = browser_page
+    cadre, household = cadre_with_household
+    head = household.members.get()
+
+    # given a logged-in village cadre
+    page.goto(f"{live_server.url}/login/")
+    assert "登录" in page.content()
+    page.fill("input[name=username]", cadre.username)
+    page.fill("input[name=password]", "browser-pass-1")
+    page.click("form[action$='/login/'] button[type=submit]")
+    page.wait_for_url("**/registry/households/**")
+
+    # when they search for the head of household by name and open the household
+    page.fill("input[name=q]", head.name)
+    page.click("#household-filters button[type=submit]")
+    page.wait_for_selector(f"text={household.national_number}")
+    page.click(f"a:has-text('{household.national_number}')")
+    page.wait_for_url(f"**/registry/households/{household.pk}/")
+    assert head.name in page.content()
+
+    # and edit the head's phone number
+    page.click(f"a[href$='/members/{head.pk}/edit/']")
+    page.fill("input[name=phone]", "13912345678")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url(f"**/registry/households/{household.pk}/")
+    page.screenshot(path=str(tmp_path / "household.png"), full_page=True)
+
+    # then the change is saved and the history shows old → new
+    assert Member.objects.get(pk=head.pk).phone == "13912345678"
+    history = page.locator("#history").inner_text()
+    assert "13800001234" in history and "13912345678" in history
+    assert cadre.display_name in history
+
+
+def test_a_bad_id_number_is_refused_in_chinese_and_nothing_is_written(
+    browser_page, live_server, cadre_with_household
+):
+    page = browser_page
+    cadre, household = cadre_with_household
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", cadre.username)
+    page.fill("input[name=password]", "browser-pass-1")
+    page.click("form[action$='/login/'] button[type=submit]")
+    page.wait_for_url("**/registry/households/**")
+
+    page.goto(f"{live_server.url}/registry/households/{household.pk}/members/new/")
+    page.fill("input[name=name]", "张小明")
+    page.fill("input[name=id_number]", "500110201001010011")
+    page.select_option("select[name=relation]", "之子")
+    page.click("main form[method=post] button[type=submit]")
+
+    assert "身份证号码校验码不正确" in page.locator("main").inner_text()
+    assert household.members.count() == 1
