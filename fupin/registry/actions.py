@@ -17,7 +17,7 @@ from fupin.accounts.roles import Capability
 from fupin.accounts.scope import villages_visible_to
 from fupin.core.errors import DomainError, NotFound, PermissionDenied
 from fupin.core.money import quantize
-from fupin.registry import codes, errors
+from fupin.registry import codes, errors, fieldsets
 from fupin.registry.models import (
     Household,
     HouseholdRisk,
@@ -53,16 +53,7 @@ HOUSEHOLD_BOOL_FIELDS = (
     "sanitary_toilet",
     "road_hardened",
 )
-HOUSEHOLD_AREA_FIELDS = (
-    "house_area",
-    "distance_to_road_km",
-    "arable_land_mu",
-    "forest_land_mu",
-    "returned_farmland_mu",
-    "orchard_mu",
-    "pasture_mu",
-    "water_surface_mu",
-)
+HOUSEHOLD_AREA_FIELDS = ("house_area", "distance_to_road_km", *fieldsets.LAND_FIELDS)
 HOUSEHOLD_TEXT_FIELDS = ("address", "national_number")
 # Status fields change only through household_change_status, with a reason and a date.
 STATUS_FIELDS = ("household_type", "monitoring_category")
@@ -76,17 +67,7 @@ MEMBER_CHOICE_FIELDS = {
     "health": (codes.Health, True),
     "labour_skill": (codes.LabourSkill, True),
 }
-MEMBER_BOOL_FIELDS = (
-    "resident_medical_insurance",
-    "employee_medical_insurance",
-    "critical_illness_insurance",
-    "commercial_medical_insurance",
-    "medical_assistance",
-    "resident_pension",
-    "employee_pension",
-    "dibao",
-    "tekun",
-)
+MEMBER_BOOL_FIELDS = fieldsets.INSURANCE_FIELDS + fieldsets.SUPPORT_FIELDS
 MEMBER_TEXT_FIELDS = ("name", "work_place", "public_job")
 MEMBER_INT_FIELDS = {"work_months": 12, "public_job_months": 12, "disability_grade": 4}
 MEMBER_FIELDS = (

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import AuditEvent, OrgUnit, User
 from fupin.core.masking import mask_id_number, mask_phone, mask_text
-from fupin.registry import codes
+from fupin.registry import codes, fieldsets
 from fupin.registry.models import (
     Household,
     HouseholdRisk,
@@ -61,16 +61,8 @@ MODELS_BY_LABEL: dict[str, type[models.Model]] = {
     model._meta.label_lower: model
     for model in (Household, Member, IncomeRecord, HouseholdRisk, Pairing, StatusChange)
 }
-MEMBER_INSURANCE_FIELDS = (
-    "resident_medical_insurance",
-    "employee_medical_insurance",
-    "critical_illness_insurance",
-    "commercial_medical_insurance",
-    "medical_assistance",
-    "resident_pension",
-    "employee_pension",
-)
-MEMBER_SUPPORT_FIELDS = ("dibao", "tekun")
+MEMBER_INSURANCE_FIELDS = fieldsets.INSURANCE_FIELDS
+MEMBER_SUPPORT_FIELDS = fieldsets.SUPPORT_FIELDS
 HOUSEHOLD_SECTIONS = (
     (
         _("Basic facts"),
@@ -94,26 +86,11 @@ HOUSEHOLD_SECTIONS = (
     ),
     (
         _("Housing and living conditions"),
-        (
-            "housing_grade",
-            "house_area",
-            "water_safe",
-            "electricity",
-            "sanitary_toilet",
-            "road_hardened",
-            "distance_to_road_km",
-        ),
+        fieldsets.HOUSING_FIELDS,
     ),
     (
         _("Land"),
-        (
-            "arable_land_mu",
-            "forest_land_mu",
-            "returned_farmland_mu",
-            "orchard_mu",
-            "pasture_mu",
-            "water_surface_mu",
-        ),
+        fieldsets.LAND_FIELDS,
     ),
 )
 

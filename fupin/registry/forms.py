@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.models import OrgUnit, OrgUnitKind, User
 from fupin.accounts.scope import units_visible_to, villages_visible_to
 from fupin.core.errors import DomainError
-from fupin.registry import codes
+from fupin.registry import codes, fieldsets
 from fupin.registry.actions import INCOME_FIELDS
 from fupin.registry.models import Household, IncomeRecord, Member, RemovalReason
 from fupin.registry.selectors import HouseholdFilters
@@ -30,24 +30,11 @@ HOUSEHOLD_FACT_FIELDS = (
     "national_number",
     "address",
     "phone",
-    "main_cause",
-    "second_cause",
-    "third_cause",
+    *fieldsets.CAUSE_FIELDS,
     "fully_incapable",
     "military_family",
-    "housing_grade",
-    "house_area",
-    "water_safe",
-    "electricity",
-    "sanitary_toilet",
-    "road_hardened",
-    "distance_to_road_km",
-    "arable_land_mu",
-    "forest_land_mu",
-    "returned_farmland_mu",
-    "orchard_mu",
-    "pasture_mu",
-    "water_surface_mu",
+    *fieldsets.HOUSING_FIELDS,
+    *fieldsets.LAND_FIELDS,
 )
 HOUSEHOLD_REGISTER_FIELDS = (
     "national_number",
@@ -84,17 +71,7 @@ MEMBER_WORK_FIELDS = (
     "public_job",
     "public_job_months",
 )
-MEMBER_FLAG_FIELDS = (
-    "resident_medical_insurance",
-    "employee_medical_insurance",
-    "critical_illness_insurance",
-    "commercial_medical_insurance",
-    "medical_assistance",
-    "resident_pension",
-    "employee_pension",
-    "dibao",
-    "tekun",
-)
+MEMBER_FLAG_FIELDS = fieldsets.INSURANCE_FIELDS + fieldsets.SUPPORT_FIELDS
 MEMBER_FORM_FIELDS = MEMBER_PERSON_FIELDS + MEMBER_WORK_FIELDS + MEMBER_FLAG_FIELDS
 MEMBER_SECTIONS = (
     (_("Person"), MEMBER_PERSON_FIELDS),
@@ -346,7 +323,7 @@ class HouseholdFactsForm(VersionedForm, PlaceFields):
         (_("Place"), ("village", "group", "address", "national_number", "phone")),
         (
             _("Causes of poverty"),
-            ("main_cause", "second_cause", "third_cause", "fully_incapable", "military_family"),
+            (*fieldsets.CAUSE_FIELDS, "fully_incapable", "military_family"),
         ),
         (
             _("Housing and living conditions"),
