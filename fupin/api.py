@@ -59,9 +59,9 @@ api = NinjaAPI(
     title="fupin API",
     version="1",
     description=(
-        "Household registry of fupin. Authenticate with the browser session (send the "
-        "X-CSRFToken header on writes) or with `Authorization: Bearer <token>` from "
-        "`fupin token create`. Refusals answer `{code, message, field}`."
+        "Household registry and department data of fupin. Authenticate with the browser "
+        "session (send the X-CSRFToken header on writes) or with `Authorization: Bearer "
+        "<token>` from `fupin token create`. Refusals answer `{code, message, field}`."
     ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
@@ -126,10 +126,16 @@ def on_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _mount_routers() -> None:
     from fupin.accounts.api import router as accounts_router
+    from fupin.datahub.api import router as datahub_router
+    from fupin.monitoring.api import router as monitoring_router
     from fupin.registry.api import router as registry_router
+    from fupin.screening.api import router as screening_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
+    api.add_router("/datahub/", datahub_router)
+    api.add_router("/monitoring/", monitoring_router)
+    api.add_router("/screening/", screening_router)
 
 
 _mount_routers()

@@ -20,6 +20,25 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks (django-tasks) run when queued, in the test's own transaction."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def datahub_dir(settings, tmp_path):
+    """Uploads, staged rows and error workbooks of the data hub go to the test's own folder."""
+    settings.DATAHUB_DIR = tmp_path / "datahub"
+    return settings.DATAHUB_DIR
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files (case attachments) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def org(db):
     county = unit("500110", "綦江区", "county")
@@ -34,6 +53,7 @@ def org(db):
         "group_a1": unit("500110103201-01", "1组", "group", village_a),
         "group_b1": unit("500110103202-01", "1组", "group", village_b),
         "civil_affairs": unit("500110103-MZ", "民政办", "department", township),
+        "social_security": unit("500110103-SB", "社保所", "department", township),
     }
 
 

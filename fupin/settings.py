@@ -26,9 +26,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "fupin.core",
     "fupin.accounts",
     "fupin.registry",
+    "fupin.assistance",
+    "fupin.monitoring",
+    "fupin.datahub",
+    "fupin.screening",
     "fupin.demo",
 ]
 
@@ -105,6 +111,12 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
+# Uploaded documents and photos (case attachments). Never served as public files: a view
+# checks the reader's scope and streams them (fupin.monitoring.views.attachment_download).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # not routed: no URL serves MEDIA_ROOT directly
+FILE_UPLOAD_PERMISSIONS = 0o640
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -118,11 +130,34 @@ X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Background work (ADR 18): tasks are rows in the database, run by `fupin worker` or by the
+# worker thread `fupin serve` starts. Tests run them at once (ImmediateBackend).
+TASKS = {"default": {"BACKEND": env_str("FUPIN_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Department files (fupin.datahub): uploads, staged rows and error workbooks live here.
+DATAHUB_DIR = Path(env_str("FUPIN_DATAHUB_DIR", str(VAR_DIR / "datahub")))
+# A batch whose worker has not reported for this long is taken as dead and marked failed.
+DATAHUB_LEASE_SECONDS = env_int("FUPIN_DATAHUB_LEASE_SECONDS", 1800)
+
+# Screening (fupin.screening): each run's Parquet snapshot is kept under SCREENING_DIR (it
+# records exactly what the run saw); only the newest SCREENING_SNAPSHOTS_KEPT are kept.
+SCREENING_DIR = Path(env_str("FUPIN_SCREENING_DIR", str(VAR_DIR / "screening")))
+SCREENING_SNAPSHOTS_KEPT = env_int("FUPIN_SCREENING_SNAPSHOTS_KEPT", 20)
+# PostgreSQL for `--engine postgres` when the Django database is SQLite (libpq URL).
+SCREENING_PG_URL = env_str("FUPIN_SCREENING_PG_URL", "")
+# A run that has been running this long is taken as abandoned by a killed process.
+SCREENING_LEASE_SECONDS = env_int("FUPIN_SCREENING_LEASE_SECONDS", 6 * 3600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Request bodies and query strings can hold ID numbers: never log them.
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint (the 公示 PDF) reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

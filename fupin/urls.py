@@ -13,4 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("registry/", include("fupin.registry.urls")),
+    path("monitoring/", include("fupin.monitoring.urls")),
+    path("datahub/", include("fupin.datahub.urls")),
+    path("screening/", include("fupin.screening.urls")),
 ]

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.roles import Role, has_capability
+from fupin.accounts.roles import CAPABILITIES, Role, has_capability
 
 
 class OrgUnitKind(models.TextChoices):
@@ -76,6 +76,11 @@ class User(AbstractUser):
 
     def can(self, capability: str) -> bool:
         return self.is_active and has_capability(self.role, capability)
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """What the user may do (for menus: `{% if "datahub.view" in user.capabilities %}`)."""
+        return CAPABILITIES.get(self.role, frozenset()) if self.is_active else frozenset()
 
 
 def hash_token(raw: str) -> str:

@@ -24,20 +24,25 @@ class Capability(models.TextChoices):
     REGISTER_HOUSEHOLD = "registry.register", _("Register households")
     CHANGE_STATUS = "registry.change_status", _("Change household status")
     MANAGE_USERS = "accounts.manage_users", _("Manage users")
+    VIEW_IMPORTS = "datahub.view", _("See department data imports")
+    IMPORT_FEEDS = "datahub.import", _("Import department files")
+    ROLLBACK_IMPORTS = "datahub.rollback", _("Roll back an import")
 
 
 R, C = Role, Capability
 _ALL_VIEW = {C.VIEW_REGISTRY}
 _FIELD = {C.VIEW_REGISTRY, C.VIEW_SENSITIVE, C.EDIT_HOUSEHOLD, C.REGISTER_HOUSEHOLD}
+# Department staff import only the feeds of their own department (fupin.datahub.feeds).
+_IMPORTS = {C.VIEW_IMPORTS, C.IMPORT_FEEDS}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    R.TOWNSHIP_OFFICER: frozenset(_FIELD | {C.CHANGE_STATUS}),
-    R.DEPARTMENT_STAFF: frozenset(_ALL_VIEW),
+    R.TOWNSHIP_OFFICER: frozenset(_FIELD | _IMPORTS | {C.CHANGE_STATUS, C.ROLLBACK_IMPORTS}),
+    R.DEPARTMENT_STAFF: frozenset(_ALL_VIEW | _IMPORTS),
     R.VILLAGE_CADRE: frozenset(_FIELD),
     R.WORK_TEAM: frozenset(_FIELD),
     R.HELPER_CADRE: frozenset({C.VIEW_REGISTRY, C.VIEW_SENSITIVE, C.EDIT_HOUSEHOLD}),
-    R.LEADER: frozenset(_ALL_VIEW),
-    R.COUNTY_OFFICER: frozenset(_FIELD | {C.CHANGE_STATUS}),
+    R.LEADER: frozenset(_ALL_VIEW | {C.VIEW_IMPORTS}),
+    R.COUNTY_OFFICER: frozenset(_FIELD | _IMPORTS | {C.CHANGE_STATUS}),
     R.SYSTEM_ADMIN: frozenset(set(Capability.values)),
 }
 

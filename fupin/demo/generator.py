@@ -22,6 +22,7 @@ from fupin.accounts import audit
 from fupin.accounts.models import OrgUnit, User
 from fupin.core.errors import DomainError
 from fupin.core.money import quantize
+from fupin.demo.cases import create_cases
 from fupin.demo.households import (
     DEFAULT_HOUSEHOLDS,
     MIN_HOUSEHOLDS,
@@ -79,6 +80,7 @@ class DemoSummary:
     people: int = 0
     by_type: dict[str, Tally] = field(default_factory=dict)
     by_category: dict[str, Tally] = field(default_factory=dict)
+    cases: int = 0
     seconds: float = 0.0
 
     def count(self, plan: HouseholdPlan) -> None:
@@ -120,6 +122,7 @@ def generate(
                 summary.count(plan)
             _say(stdout, f"  {summary.households:>7} households, {summary.people:>8} people")
         pair_helper(rng, helper=users["helper"], village=places.villages[0])
+        summary.cases = len(create_cases(users=users, villages=places.villages[:2]).cases)
         audit.record(
             actor=None,
             action="demo.seed",

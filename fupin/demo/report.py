@@ -45,7 +45,8 @@ def summary_lines(summary: DemoSummary) -> list[str]:
                 name = f"  of which {quota.category}"
                 rows.append([name, str(within.households), str(within.people)])
     rows.append(["total", str(summary.households), str(summary.people)])
-    return lines + _table(rows)
+    cases = f"Monitoring cases (防返贫监测) in 凉风村 and 示范一村: {summary.cases}."
+    return [*lines, *_table(rows), cases]
 
 
 def login_lines() -> list[str]:

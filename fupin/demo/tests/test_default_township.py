@@ -287,3 +287,28 @@ def test_every_coded_value_is_in_its_code_list_and_rows_pass_model_validation(de
         # ... and a sample of whole rows passes full validation (lengths, decimals, required).
         for row in model.objects.all()[::25]:
             row.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def test_the_demo_has_monitoring_cases_at_every_step_without_changing_the_figures(demo):
+    from fupin.demo.cases import demo_day
+    from fupin.monitoring.deadlines import is_overdue
+    from fupin.monitoring.models import Case, CaseState, Clue, Objection
+
+    # then: a case at every step, one overdue, one posting with an objection not yet answered
+    cases = list(Case.objects.select_related("household"))
+    assert {case.state for case in cases} == set(CaseState.values)
+    assert len([case for case in cases if is_overdue(case, demo_day())]) == 1
+    open_objections = Objection.objects.filter(
+        answered_on__isnull=True, posting__case__state="posted"
+    )
+    assert open_objections.count() == 1
+    # and the eliminated household keeps its record and its 2020 category
+    eliminated = Case.objects.get(state=CaseState.ELIMINATED)
+    assert eliminated.household.monitoring_category == MONITORED
+    assert eliminated.eliminated_on.year == 2026 and eliminated.elimination_mode == "帮扶消除"
+    assert eliminated.events.filter(action="approve_monitoring").exists()
+    # and cases under way are on households that are not monitored (the figures stay exact)
+    under_way = [c for c in cases if c.state in ("clue", "applied", "posted", "rejected")]
+    assert all(case.household.monitoring_category == "" for case in under_way)
+    finding = Clue.objects.get(channel="部门筛查预警")
+    assert finding.evidence["rule"] and finding.reference.startswith("demo-finding-")

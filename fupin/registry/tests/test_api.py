@@ -229,7 +229,7 @@ def test_me_tells_the_caller_their_role_unit_and_capabilities(village_cadre_a):
 def test_me_shows_a_leader_can_only_view(leader):
     response = session(leader).get("/api/v1/accounts/me")
 
-    assert response.json()["capabilities"] == ["registry.view"]
+    assert response.json()["capabilities"] == ["datahub.view", "registry.view"]
 
 
 def test_the_code_lists_give_values_and_labels_for_every_coded_field(leader):
@@ -1503,7 +1503,9 @@ def test_the_openapi_schema_lists_every_route_with_a_summary_and_a_description(d
 
     assert response.status_code == 200
     paths = response.json()["paths"]
-    assert {path: set(operations) for path, operations in paths.items()} == EXPECTED_OPERATIONS
+    ours = ("/api/v1/accounts/", "/api/v1/registry/")  # other apps check their own routes
+    found = {path: set(ops) for path, ops in paths.items() if path.startswith(ours)}
+    assert found == EXPECTED_OPERATIONS
     for operations in paths.values():
         for operation in operations.values():
             assert operation["summary"] and operation["description"]

@@ -1,12 +1,15 @@
 """fupin demo — migrate, load the demo township into an empty database, print the logins, serve."""
 
 import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fupin.demo import report
+from fupin.demo.department_files import write_department_files
 from fupin.demo.generator import DEFAULT_SEED, DemoError, generate
 from fupin.registry.models import Household
 
@@ -50,3 +53,6 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.code}: {exc.message}") from None
         for line in report.summary_lines(summary):
             self.stdout.write(line)
+        folder = Path(settings.DATAHUB_DIR) / "demo-files"
+        write_department_files(folder, seed=seed)
+        self.stdout.write(f"Department files to try the import with: {folder}")

@@ -1,0 +1,319 @@
+"""Importing department files end to end (fupin.datahub), against the limit and a baseline.
+
+    .venv/bin/python bench/import.py [--rows 1000000] [--xlsx-rows 100000] [--people 100000]
+
+Builds a throw-away SQLite database with a registry of synthetic people, a CSV and an xlsx of
+medical claims for them, then measures, each in a fresh process (for its peak RSS):
+- limit: fupin.tabular's raw read of the file (what no import can beat);
+- ours: the whole pipeline — upload (hash, copy), read, validate, match by ID number, stage,
+  compare with the table, promote in one transaction — into an empty table, then the same file
+  again (every row compared, nothing written);
+- baseline: a plain load-then-loop with one ORM `create` per row (csv.DictReader, or openpyxl
+  `load_workbook`), timed on a sample and extrapolated to the whole file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADER = [
+    "姓名",
+    "身份证号",
+    "结算编号",
+    "住院/门诊",
+    "就诊日期",
+    "医疗总费用",
+    "报销金额",
+    "合规自付",
+    "就诊医院",
+]
+SAMPLE = 20_000
+
+
+def setup_django(folder: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["FUPIN_DATAHUB_DIR"] = str(folder / "datahub")
+    os.environ["FUPIN_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
+    import django
+
+    django.setup()
+
+
+def peak_rss_mib() -> float:
+    """The process's high-water mark (VmHWM; ru_maxrss would carry the parent's over exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---- preparing ----------------------------------------------------------------------------
+
+
+def build_registry(people: int) -> list[tuple[str, str]]:
+    from django.core.management import call_command
+
+    from fupin.accounts.models import OrgUnit
+    from fupin.core import ids
+    from fupin.registry.models import Household, Member
+
+    call_command("migrate", verbosity=0)
+    county = OrgUnit.objects.create(code="500110", name="綦江区", kind="county", path="500110/")
+    township = OrgUnit.objects.create(
+        code="500110103", name="关坝镇", kind="township", parent=county, path="500110/500110103/"
+    )
+    village = OrgUnit.objects.create(
+        code="500110103201",
+        name="凉风村",
+        kind="village",
+        parent=township,
+        path="500110/500110103/500110103201/",
+    )
+    households = Household.objects.bulk_create(
+        [Household(village=village, household_type="脱贫户") for _ in range(people // 4)],
+        batch_size=2000,
+    )
+    found = []
+    members = []
+    for n in range(people):
+        birth = dt.date(1940, 1, 1) + dt.timedelta(days=n // 900)
+        number = ids.make("500110", birth, n % 900 + 1)
+        name = f"测试{n}"
+        found.append((name, number))
+        members.append(
+            Member(
+                household=households[n // 4],
+                name=name,
+                sex="1",
+                id_number=number,
+                birth_date=birth,
+                relation="户主" if n % 4 == 0 else "之子",
+            )
+        )
+    Member.objects.bulk_create(members, batch_size=2000)
+    return found
+
+
+def claim_rows(people: list[tuple[str, str]], count: int):
+    for n in range(count):
+        name, number = people[n % len(people)]
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=n % 365)
+        total = 100 + n % 9000
+        kind = "住院" if n % 10 == 0 else "门诊"
+        amounts = [f"{total}.50", f"{total // 2}.25", f"{total - total // 2}.25"]
+        yield [name, number, f"JS{n:09d}", kind, day.isoformat(), *amounts, "关坝镇卫生院"]
+
+
+def write_files(folder: Path, rows: int, xlsx_rows: int, people: list[tuple[str, str]]) -> None:
+    from fupin.tabular.writers import write_xlsx
+
+    with open(folder / "claims.csv", "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        writer.writerows(claim_rows(people, rows))
+    write_xlsx(
+        folder / "claims.xlsx",
+        sheet_title="结算明细",
+        title="医保结算明细",
+        header_rows=[HEADER],
+        rows=claim_rows(people, xlsx_rows),
+    )
+
+
+# ---- measuring (each in its own process) --------------------------------------------------
+
+
+def measure_limit(path: Path) -> dict[str, float]:
+    from fupin.tabular.readers import open_table
+
+    started = time.perf_counter()
+    count = 0
+    with open_table(path, filename=path.name) as table:
+        for _row in table.rows():
+            count += 1
+    return {"rows": count, "seconds": time.perf_counter() - started}
+
+
+def measure_ours(path: Path) -> dict[str, float]:
+    from fupin.accounts.models import OrgUnit
+    from fupin.datahub import actions, pipeline
+    from fupin.datahub.models import ImportBatch
+
+    township = OrgUnit.objects.get(code="500110103")
+    results: dict[str, float] = {}
+    for run in ("first", "again"):
+        started = time.perf_counter()
+        with open(path, "rb") as source:
+            batch = actions.batch_upload(
+                actor=None,
+                feed="medical",
+                file_name=path.name,
+                chunks=iter(lambda: source.read(1 << 20), b""),
+                unit=township,
+                queue=False,
+            )
+        pipeline.run_staging(batch.pk)
+        staged = time.perf_counter()
+        actions.batch_promote(actor=None, batch=ImportBatch.objects.get(pk=batch.pk), queue=False)
+        pipeline.run_promotion(batch.pk)
+        done = ImportBatch.objects.get(pk=batch.pk)
+        assert done.status == "promoted" and done.adds_up, done.status
+        results[f"{run}_seconds"] = time.perf_counter() - started
+        results[f"{run}_stage_seconds"] = staged - started
+        results[f"{run}_rows"] = done.rows_read
+        results[f"{run}_new"] = done.rows_new
+    return results
+
+
+def measure_baseline(path: Path) -> dict[str, float]:
+    """Load, then loop with one ORM create per row (on a sample), as one would without fupin."""
+    from django.db import connection
+
+    from fupin.datahub.models import ImportBatch, MedicalClaim
+    from fupin.registry.models import Member
+
+    batch = ImportBatch.objects.order_by("pk").first()
+    people = dict(Member.objects.values_list("id_number", "pk"))
+    started = time.perf_counter()
+    if path.suffix == ".csv":
+        handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115
+        records = csv.DictReader(handle)
+        with open(path, encoding="utf-8") as lines:
+            total = sum(1 for _ in lines) - 1
+        loaded = time.perf_counter()
+    else:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path).active
+        rows = list(sheet.iter_rows(min_row=4, values_only=True))
+        records = (dict(zip(HEADER, row, strict=False)) for row in rows)
+        total = len(rows)
+        loaded = time.perf_counter()
+    count = 0
+    for record in records:
+        MedicalClaim.objects.create(
+            batch=batch,
+            source_row=count + 2,
+            natural_key=f"baseline-{path.suffix}-{record['结算编号']}",
+            id_number=record["身份证号"],
+            name=record["姓名"],
+            person_id=people.get(record["身份证号"]),
+            period_year=2025,
+            period_month=1,
+            claim_no=record["结算编号"],
+            visit_type=record["住院/门诊"],
+            visit_on=record["就诊日期"],
+            total_cost=record["医疗总费用"],
+            reimbursed=record["报销金额"],
+            out_of_pocket=record["合规自付"],
+            hospital=record["就诊医院"],
+        )
+        count += 1
+        if count >= SAMPLE:
+            break
+    looped = time.perf_counter() - loaded
+    connection.close()
+    return {
+        "rows": total,
+        "seconds": (loaded - started) + looped * total / count,
+        "sampled": count,
+    }
+
+
+def child(kind: str, path: Path, folder: Path) -> None:
+    setup_django(folder)
+    measure = {"limit": measure_limit, "ours": measure_ours, "baseline": measure_baseline}[kind]
+    result = measure(path)
+    result["peak_rss_mib"] = peak_rss_mib()
+    print(json.dumps(result))
+
+
+def run_child(kind: str, path: Path, folder: Path) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(path), str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+# ---- the table ----------------------------------------------------------------------------
+
+
+def rate(rows: float, seconds: float) -> str:
+    return f"{rows / seconds:,.0f}"
+
+
+def table(folder: Path) -> list[str]:
+    lines = [
+        "| file | what | role | rows | seconds | rows/s | peak RSS MiB |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for name in ("claims.csv", "claims.xlsx"):
+        path = folder / name
+        limit = run_child("limit", path, folder)
+        ours = run_child("ours", path, folder)
+        baseline = run_child("baseline", path, folder)
+        kind = path.suffix[1:]
+        rows = ours["first_rows"]
+        lines += [
+            f"| {kind} | fupin.tabular raw read (open_table().rows()) | limit | {limit['rows']:,} "
+            f"| {limit['seconds']:.2f} | {rate(limit['rows'], limit['seconds'])} "
+            f"| {limit['peak_rss_mib']:.0f} |",
+            f"| {kind} | pipeline: upload ▸ read ▸ check ▸ match ▸ stage ▸ promote (new rows) "
+            f"| ours | {rows:,} | {ours['first_seconds']:.2f} "
+            f"| {rate(rows, ours['first_seconds'])} | {ours['peak_rss_mib']:.0f} |",
+            f"| {kind} | of which upload ▸ read ▸ check ▸ match ▸ stage (the preview) | ours "
+            f"| {rows:,} | {ours['first_stage_seconds']:.2f} "
+            f"| {rate(rows, ours['first_stage_seconds'])} | |",
+            f"| {kind} | the same file again (all rows compared, none written) | ours "
+            f"| {ours['again_rows']:,} | {ours['again_seconds']:.2f} "
+            f"| {rate(ours['again_rows'], ours['again_seconds'])} | |",
+            f"| {kind} | load, then one ORM create per row ({baseline['sampled']:,} sampled, "
+            f"extrapolated) | baseline | {baseline['rows']:,} | {baseline['seconds']:.1f} "
+            f"| {rate(baseline['rows'], baseline['seconds'])} | {baseline['peak_rss_mib']:.0f} |",
+        ]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "PATH", "FOLDER"))
+    options = parser.parse_args()
+    if options.child:
+        kind, path, folder = options.child
+        child(kind, Path(path), Path(folder))
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    with tempfile.TemporaryDirectory(prefix="fupin-bench-") as name:
+        folder = Path(name)
+        setup_django(folder)
+        people = build_registry(options.people)
+        write_files(folder, options.rows, options.xlsx_rows, people)
+        sizes = [(folder / name).stat().st_size / 2**20 for name in ("claims.csv", "claims.xlsx")]
+        print(
+            f"registry of {len(people):,} people; {options.rows:,}-row CSV ({sizes[0]:.1f} MiB), "
+            f"{options.xlsx_rows:,}-row xlsx ({sizes[1]:.1f} MiB)"
+        )
+        for line in table(folder):
+            print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,481 @@
+"""Checked tree ▸ one sqlglot SELECT per rule, with the caller's scope guard added.
+
+The query is dialect-neutral sqlglot; run-time values (screening date, income years,
+parameters, month windows) are `exp.Placeholder` nodes that `render` replaces by literal
+nodes. Nothing here builds SQL by string concatenation.
+
+Shape of a rule's query:
+    SELECT <subject id> AS subject_id, <evidence> AS e1, …
+    FROM households AS h                       -- person rules: persons AS p JOIN households h
+    LEFT JOIN incomes AS i0 …                  -- only the joins the rule needs
+    LEFT JOIN (SELECT k, <aggregate> AS v … GROUP BY k) AS a1 ON a1.k = h.household_id
+    WHERE (<scope guard on h.village_code>) AND (<condition>)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from fupin.rules.catalog import Catalog, Link, Subject, Table, default_catalog
+from fupin.rules.language.checker import CheckedRule, check
+from fupin.rules.language.typed import (
+    Instance,
+    Months,
+    ParamUse,
+    TAggregate,
+    TBetween,
+    TBinary,
+    TColumn,
+    TExpr,
+    TFunc,
+    TIn,
+    TIsNull,
+    TLiteral,
+    TParam,
+    TScreeningDate,
+    TTally,
+    TUnary,
+    Type,
+)
+from fupin.rules.language.values import literal
+
+COMPARISON_NODES: dict[str, type[exp.Binary]] = {
+    "=": exp.EQ,
+    "!=": exp.NEQ,
+    "<": exp.LT,
+    "<=": exp.LTE,
+    ">": exp.GT,
+    ">=": exp.GTE,
+}
+ARITHMETIC_NODES: dict[str, type[exp.Binary]] = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul}
+ATOMIC_NODES = (
+    exp.Column,
+    exp.Literal,
+    exp.Boolean,
+    exp.Placeholder,
+    exp.Paren,
+    exp.Func,
+    exp.Null,
+)
+SCOPE_CODE = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+DOUBLE = exp.DataType.build("DOUBLE")
+ROUNDING_TYPE = exp.DataType.build("DECIMAL(38, 10)")
+SUBJECT_ID = {Subject.HOUSEHOLD: ("household_id", "h"), Subject.PERSON: ("person_id", "p")}
+LINKED_SUFFIX = "__linked"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a run may look: village statistical codes and/or code prefixes (a township,
+    a county). The compiled SQL keeps only households whose village_code matches; an empty
+    scope matches nothing — access is denied by default."""
+
+    village_codes: frozenset[str] = frozenset()
+    code_prefixes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for code in (*self.village_codes, *self.code_prefixes):
+            if not SCOPE_CODE.match(code):
+                raise ValueError(f"not a statistical code: {code!r}")
+
+
+@dataclass(frozen=True)
+class RuleSource:
+    """One rule as stored: its code, subject and condition text."""
+
+    code: str
+    subject: Subject | str
+    text: str
+
+
+@dataclass(frozen=True)
+class EvidenceColumn:
+    key: str  # e.g. "income.per_capita_net_income", "param.monitoring_income_line"
+    alias: str  # its column in the result: e1, e2, …
+    type: Type
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule ready to run: a dialect-neutral query plus what its columns mean."""
+
+    code: str
+    subject: Subject
+    text: str
+    query: exp.Select
+    evidence: tuple[EvidenceColumn, ...]
+    parameters: tuple[ParamUse, ...]
+    windows: tuple[Months, ...]
+    catalog: Catalog = field(repr=False)
+
+    @property
+    def tables(self) -> frozenset[str]:
+        """The catalog tables the query reads (an engine loads only these)."""
+        names = {table.name for table in self.query.find_all(exp.Table)}
+        return frozenset(names & set(self.catalog.tables))
+
+
+class QueryBuilder:
+    """Compiles the typed tree of one rule, collecting the joins and CTEs it needs."""
+
+    def __init__(self, catalog: Catalog, subject: Subject) -> None:
+        self.catalog = catalog
+        self.subject = subject
+        self.joins: dict[str, exp.Join] = {}
+        self.aliases: dict[str, str] = {}
+        self.ctes: dict[str, exp.Expr] = {}
+        self.windows: dict[str, Months] = {}
+
+    def build(self, rule: CheckedRule, scope: Scope) -> tuple[exp.Select, list[EvidenceColumn]]:
+        condition = self.expr(rule.condition)
+        evidence = [
+            EvidenceColumn(key, f"e{index}", value.type)
+            for index, (key, value) in enumerate(rule.evidence, start=1)
+        ]
+        columns = [
+            exp.alias_(self.expr(value), f"e{i}") for i, (_, value) in enumerate(rule.evidence, 1)
+        ]
+        id_column, alias = SUBJECT_ID[self.subject]
+        query = exp.select(exp.alias_(exp.column(id_column, alias), "subject_id"), *columns)
+        query = self.base(query)
+        for join in self.joins.values():
+            query = query.join(join)
+        query = query.where(exp.and_(self.scope_guard(scope), paren(condition)))
+        for name, body in self.ctes.items():
+            query = query.with_(name, as_=body)
+        return query, evidence
+
+    def base(self, query: exp.Select) -> exp.Select:
+        if self.subject is Subject.HOUSEHOLD:
+            return query.from_(table("households", "h"))
+        on = exp.EQ(
+            this=exp.column("household_id", "h"), expression=exp.column("household_id", "p")
+        )
+        return query.from_(table("persons", "p")).join(table("households", "h"), on=on)
+
+    def scope_guard(self, scope: Scope) -> exp.Expr:
+        village = exp.column("village_code", "h")
+        tests: list[exp.Expr] = []
+        if scope.village_codes:
+            codes = [exp.Literal.string(code) for code in sorted(scope.village_codes)]
+            tests.append(exp.In(this=village.copy(), expressions=codes))
+        for prefix in scope.code_prefixes:
+            start = exp.Substring(
+                this=village.copy(),
+                start=exp.Literal.number(1),
+                length=exp.Literal.number(len(prefix)),
+            )
+            tests.append(exp.EQ(this=start, expression=exp.Literal.string(prefix)))
+        return paren(exp.or_(*tests)) if tests else exp.false()
+
+    # -- expressions ------------------------------------------------------------------------
+
+    def expr(self, node: TExpr) -> exp.Expr:
+        match node:
+            case TColumn():
+                return self.column(node)
+            case TLiteral(value=value):
+                return literal(value, node.type)
+            case TParam(name=name):
+                return exp.Placeholder(this=f"param:{name}")
+            case TScreeningDate():
+                return exp.Placeholder(this="screening_date")
+            case TUnary():
+                return self.unary(node)
+            case TBinary():
+                return self.binary(node)
+            case TIn():
+                items = [self.expr(item) for item in node.items]
+                result: exp.Expr = exp.In(this=paren(self.expr(node.operand)), expressions=items)
+                return exp.Not(this=paren(result)) if node.negated else result
+            case TBetween():
+                low, high = paren(self.expr(node.low)), paren(self.expr(node.high))
+                result = exp.Between(this=paren(self.expr(node.operand)), low=low, high=high)
+                return exp.Not(this=paren(result)) if node.negated else result
+            case TIsNull():
+                result = exp.Is(this=paren(self.expr(node.operand)), expression=exp.Null())
+                return exp.Not(this=paren(result)) if node.negated else result
+            case TFunc():
+                return self.function(node)
+            case TAggregate():
+                return self.aggregate(node)
+            case TTally():
+                return self.tally(node)
+        raise TypeError(f"unknown typed node {node!r}")
+
+    def column(self, node: TColumn) -> exp.Expr:
+        if node.instance is Instance.INCOME:
+            self.income_join(Instance.INCOME, "income_year")
+        elif node.instance is Instance.INCOME_PREV:
+            self.income_join(Instance.INCOME_PREV, "income_prev_year")
+        return exp.column(node.column, node.instance.value)
+
+    def income_join(self, instance: Instance, year: str) -> None:
+        alias = instance.value
+        if alias in self.joins:
+            return
+        on = exp.and_(
+            exp.EQ(
+                this=exp.column("household_id", alias), expression=exp.column("household_id", "h")
+            ),
+            exp.EQ(this=exp.column("year", alias), expression=exp.Placeholder(this=year)),
+        )
+        self.joins[alias] = exp.Join(this=table("incomes", alias), on=on, side="LEFT")
+
+    def unary(self, node: TUnary) -> exp.Expr:
+        operand = paren(self.expr(node.operand))
+        if node.op == "NOT":
+            return exp.Not(this=operand)
+        return paren(exp.Neg(this=operand))
+
+    def binary(self, node: TBinary) -> exp.Expr:
+        left, right = paren(self.expr(node.left)), paren(self.expr(node.right))
+        if node.op == "AND":
+            return exp.And(this=left, expression=right)
+        if node.op == "OR":
+            return exp.Or(this=left, expression=right)
+        if node.op == "/":
+            # Division in DOUBLE on every engine, NULL (not an error) when dividing by zero.
+            denominator = exp.Nullif(this=exp.cast(right, DOUBLE), expression=exp.Literal.number(0))
+            return exp.Div(this=exp.cast(left, DOUBLE), expression=denominator)
+        node_type = COMPARISON_NODES.get(node.op) or ARITHMETIC_NODES[node.op]
+        return node_type(this=left, expression=right)
+
+    def function(self, node: TFunc) -> exp.Expr:
+        args = [paren(self.expr(arg)) for arg in node.args]
+        match node.name:
+            case "years_between":
+                return whole_years(args[0], args[1])
+            case "months_between":
+                return whole_months(args[0], args[1])
+            case "coalesce":
+                return exp.Coalesce(this=args[0], expressions=args[1:])
+            case "abs":
+                return exp.Abs(this=args[0])
+            case "round":
+                return exp.Round(this=exp.cast(args[0], ROUNDING_TYPE), decimals=args[1])
+            case "length":
+                return exp.Length(this=args[0])
+        raise TypeError(f"unknown function {node.name}")
+
+    # -- aggregates and tallies -------------------------------------------------------------
+
+    def aggregate(self, node: TAggregate) -> exp.Expr:
+        key = "agg:" + node.key
+        if key not in self.joins:
+            self.add_aggregate_join(node, key, self.new_alias(key, "a"))
+        value = exp.column("v", self.aliases[key])
+        zero = exp.Literal.number(0)
+        if node.func == "exists":
+            return exp.GT(this=exp.Coalesce(this=value, expressions=[zero]), expression=zero)
+        if node.func in ("count", "sum"):
+            return exp.Coalesce(this=value, expressions=[zero])
+        return value
+
+    def new_alias(self, key: str, prefix: str) -> str:
+        count = sum(1 for alias in self.aliases.values() if alias.startswith(prefix))
+        self.aliases[key] = f"{prefix}{count + 1}"
+        return self.aliases[key]
+
+    def add_aggregate_join(self, node: TAggregate, key: str, alias: str) -> None:
+        table_def = self.catalog.tables[node.table]
+        source, group_key, filters, outer_key = self.related_rows(table_def)
+        filters = list(filters)
+        if node.condition is not None:
+            filters.append(paren(self.expr(node.condition)))
+        if node.months is not None:
+            filters += self.window(table_def, node.months)
+        if node.func in ("count", "exists"):
+            value: exp.Expr = exp.Count(this=exp.Star())
+        else:
+            assert node.value is not None
+            inner = self.expr(node.value)
+            value = {"sum": exp.Sum, "max": exp.Max, "min": exp.Min}[node.func](this=inner)
+        sub = exp.select(exp.alias_(group_key, "k"), exp.alias_(value, "v")).from_(source)
+        if filters:
+            sub = sub.where(exp.and_(*filters))
+        sub = sub.group_by(group_key.copy())
+        on = exp.EQ(this=exp.column("k", alias), expression=outer_key)
+        self.joins[key] = exp.Join(this=sub.subquery(alias), on=on, side="LEFT")
+
+    def related_rows(self, table_def: Table) -> tuple[exp.Expr, exp.Expr, list[exp.Expr], exp.Expr]:
+        """The rows of a related table, aliased r: (source, group key, filters, outer key)."""
+        household = exp.column("household_id", "h")
+        if table_def.link is Link.HOUSEHOLD:
+            return table(table_def.name, "r"), exp.column("household_id", "r"), [], household
+        if table_def.link is Link.MEMBER:
+            return (
+                table(table_def.name, "r"),
+                exp.column("household_id", "r"),
+                [active("r")],
+                household,
+            )
+        owner = exp.column("_owner", "r")
+        outer = exp.column("person_id", "p") if self.subject is Subject.PERSON else household
+        return table(self.linked_cte(table_def), "r"), owner, [], outer
+
+    def linked_cte(self, table_def: Table) -> str:
+        """Department rows with their owner: the person (person rules) or the household of an
+        active member (household rules) — by the matched person_id, else by id_number. A row
+        counts once per household even if two members share an ID number."""
+        name = table_def.name + LINKED_SUFFIX
+        if name not in self.ctes:
+            matched = exp.Not(this=exp.Is(this=exp.column("person_id", "r"), expression=exp.Null()))
+            unmatched = exp.Is(this=exp.column("person_id", "r"), expression=exp.Null())
+            branches = [self.linked_branch(table_def, "person_id", matched)]
+            branches.append(self.linked_branch(table_def, "id_number", unmatched))
+            self.ctes[name] = exp.union(*branches, distinct=False)
+        return name
+
+    def linked_branch(self, table_def: Table, key: str, where: exp.Expr) -> exp.Select:
+        row = exp.Column(this=exp.Star(), table=exp.to_identifier("r"))
+        on = exp.EQ(this=exp.column(key, "m"), expression=exp.column(key, "r"))
+        if self.subject is Subject.PERSON:
+            if key == "person_id":
+                owner = exp.alias_(exp.column("person_id", "r"), "_owner")
+                return exp.select(row, owner).from_(table(table_def.name, "r")).where(where)
+            owner = exp.alias_(exp.column("person_id", "m"), "_owner")
+            members: exp.Expr = table("persons", "m")
+        else:
+            owner = exp.alias_(exp.column("household_id", "m"), "_owner")
+            members = (
+                exp.select(exp.column(key), exp.column("household_id"))
+                .distinct()
+                .from_("persons")
+                .where(active(None))
+                .subquery("m")
+            )
+        query = exp.select(row, owner).from_(table(table_def.name, "r")).join(members, on=on)
+        return query.where(where)
+
+    def window(self, table_def: Table, months: Months) -> list[exp.Expr]:
+        """`months => N`: rows dated in the N months up to the screening date."""
+        self.windows[months.key] = months
+        index: exp.Expr
+        if table_def.window == "period":
+            index = exp.Add(
+                this=exp.Mul(
+                    this=exp.column("period_year", "r"), expression=exp.Literal.number(12)
+                ),
+                expression=exp.column("period_month", "r"),
+            )
+            start = exp.Placeholder(this=f"month_index_start:{months.key}")
+            end = exp.Placeholder(this="month_index")
+        else:
+            index = exp.column(table_def.window or "", "r")
+            start = exp.Placeholder(this=f"window_start:{months.key}")
+            end = exp.Placeholder(this="screening_date")
+        return [
+            exp.GT(this=paren(index), expression=start),
+            exp.LTE(this=paren(index.copy()), expression=end),
+        ]
+
+    def tally(self, node: TTally) -> exp.Expr:
+        key = f"tally:{node.instance.value}:{node.table}:{node.field.name}"
+        if key not in self.joins:
+            alias = self.new_alias(key, "t")
+            column = exp.column(node.field.key, "r")
+            counted: exp.Expr = exp.Count(this=exp.Star())
+            if node.field.count_distinct:
+                distinct = exp.Distinct(expressions=[exp.column(node.field.count_distinct, "r")])
+                counted = exp.Count(this=distinct)
+            filters: list[exp.Expr] = [
+                exp.Not(this=exp.Is(this=column.copy(), expression=exp.Null()))
+            ]
+            if node.where is not None:
+                filters.append(paren(self.expr(node.where)))
+            sub = (
+                exp.select(exp.alias_(column, "k"), exp.alias_(counted, "v"))
+                .from_(table(node.table, "r"))
+                .where(exp.and_(*filters))
+                .group_by(column.copy())
+            )
+            outer = exp.column(node.field.key, node.instance.value)
+            on = exp.EQ(this=exp.column("k", alias), expression=outer)
+            self.joins[key] = exp.Join(this=sub.subquery(alias), on=on, side="LEFT")
+        value = exp.column("v", self.aliases[key])
+        return exp.Coalesce(this=value, expressions=[exp.Literal.number(0)])
+
+
+def whole_years(start: exp.Expr, end: exp.Expr) -> exp.Expr:
+    """Completed years from start to end (a birthday on 29 Feb counts from 1 Mar)."""
+    years = exp.Sub(this=exp.Year(this=end), expression=exp.Year(this=start.copy()))
+    not_yet = exp.LT(this=month_day(end.copy()), expression=month_day(start.copy()))
+    return paren(exp.Sub(this=years, expression=one_if(not_yet)))
+
+
+def whole_months(start: exp.Expr, end: exp.Expr) -> exp.Expr:
+    """Completed calendar months from start to end."""
+    months = exp.Sub(this=paren(month_number(end)), expression=paren(month_number(start)))
+    not_yet = exp.LT(this=exp.Day(this=end.copy()), expression=exp.Day(this=start.copy()))
+    return paren(exp.Sub(this=months, expression=one_if(not_yet)))
+
+
+def month_number(value: exp.Expr) -> exp.Expr:
+    twelve = exp.Literal.number(12)
+    return exp.Add(
+        this=exp.Mul(this=exp.Year(this=value), expression=twelve),
+        expression=exp.Month(this=value.copy()),
+    )
+
+
+def month_day(value: exp.Expr) -> exp.Expr:
+    hundred = exp.Literal.number(100)
+    return exp.Add(
+        this=exp.Mul(this=exp.Month(this=value), expression=hundred),
+        expression=exp.Day(this=value.copy()),
+    )
+
+
+def one_if(condition: exp.Expr) -> exp.Expr:
+    one, zero = exp.Literal.number(1), exp.Literal.number(0)
+    return exp.Case(ifs=[exp.If(this=condition, true=one)], default=zero)
+
+
+def active(alias: str | None) -> exp.Expr:
+    return exp.EQ(this=exp.column("status", alias), expression=exp.Literal.string("active"))
+
+
+def table(name: str, alias: str) -> exp.Table:
+    return exp.Table(
+        this=exp.to_identifier(name), alias=exp.TableAlias(this=exp.to_identifier(alias))
+    )
+
+
+def paren(node: exp.Expr) -> exp.Expr:
+    """Parenthesises anything that is not atomic, so precedence never depends on printing."""
+    return node if isinstance(node, ATOMIC_NODES) else exp.Paren(this=node)
+
+
+def compile_rule(
+    source: RuleSource, *, scope: Scope, catalog: Catalog | None = None
+) -> CompiledRule:
+    """Checks and compiles one rule; raises `RuleError` for a refused text."""
+    catalog = catalog or default_catalog()
+    checked = check(source.text, subject=source.subject, catalog=catalog)
+    builder = QueryBuilder(catalog, checked.subject)
+    query, evidence = builder.build(checked, scope)
+    return CompiledRule(
+        code=source.code,
+        subject=checked.subject,
+        text=source.text,
+        query=query,
+        evidence=tuple(evidence),
+        parameters=checked.parameters,
+        windows=tuple(builder.windows.values()),
+        catalog=catalog,
+    )
+
+
+def compile_rules(
+    sources: Iterable[RuleSource], *, scope: Scope, catalog: Catalog | None = None
+) -> list[CompiledRule]:
+    return [compile_rule(source, scope=scope, catalog=catalog) for source in sources]
+
+
+def evidence_keys(rule: CompiledRule) -> Mapping[str, Type]:
+    return {column.key: column.type for column in rule.evidence}

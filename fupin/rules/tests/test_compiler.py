@@ -1,0 +1,171 @@
+"""Compiled SQL: built as sqlglot trees, scoped by the compiler, values bound as literals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from fupin.rules.catalog import Kind, Parameter, default_catalog
+from fupin.rules.language import (
+    DIALECTS,
+    ErrorCode,
+    RuleError,
+    RuleSource,
+    Scope,
+    bind,
+    compile_rule,
+    render,
+)
+from fupin.rules.language.render import months_before
+
+SCOPE = Scope(village_codes=frozenset({"500110103201"}))
+DAY = dt.date(2020, 12, 31)
+
+
+def compiled(text: str, subject: str = "household", **options: object) -> object:
+    return compile_rule(RuleSource("R", subject, text), scope=SCOPE, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_the_scope_guard_wraps_the_whole_condition_in_every_dialect(dialect: str) -> None:
+    rule = compile_rule(RuleSource("R", "household", "1 = 1 OR TRUE"), scope=SCOPE)
+    sql = render(rule, dialect, screening_date=DAY, params={})
+    where = sqlglot.parse_one(sql, read=dialect).args["where"].this
+    assert isinstance(where, exp.And)
+    guard, condition = where.this, where.expression
+    assert guard.sql() == "(h.village_code IN ('500110103201'))"
+    assert isinstance(condition, exp.Paren)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_quote_in_a_string_literal_cannot_escape_it(dialect: str) -> None:
+    payload = "' OR 1=1 --"
+    rule = compile_rule(RuleSource("R", "person", "person.name = ''' OR 1=1 --'"), scope=SCOPE)
+    sql = render(rule, dialect, screening_date=DAY, params={})
+    statements = sqlglot.parse(sql, read=dialect)
+    assert len(statements) == 1
+    strings = {lit.this for lit in statements[0].find_all(exp.Literal) if lit.is_string}
+    assert payload in strings
+
+
+def test_parameters_are_bound_as_literal_nodes_not_text() -> None:
+    catalog = default_catalog().with_parameters({"note": Parameter("note", Kind.TEXT, "备注")})
+    rule = compile_rule(
+        RuleSource("R", "person", "person.name = param('note')"), scope=SCOPE, catalog=catalog
+    )
+    query = bind(rule, screening_date=DAY, params={"note": "x'); DROP TABLE persons; --"})
+    literals = [lit.this for lit in query.find_all(exp.Literal) if lit.is_string]
+    assert "x'); DROP TABLE persons; --" in literals
+    assert len(sqlglot.parse(query.sql("postgres"), read="postgres")) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "sql_value"),
+    [(Decimal("6000"), "6000"), (6000, "6000"), ("5999.50", "5999.50"), (5999.5, "5999.5")],
+)
+def test_decimal_parameters_accept_numbers_and_text(value: object, sql_value: str) -> None:
+    rule = compiled("income.per_capita_net_income < param('monitoring_income_line')")
+    sql = render(rule, "duckdb", screening_date=DAY, params={"monitoring_income_line": value})
+    assert f"i0.per_capita_net_income < {sql_value}" in sql
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({}, ErrorCode.MISSING_PARAMETER),
+        ({"monitoring_income_line": "6000; DROP TABLE x"}, ErrorCode.INVALID_PARAMETER_VALUE),
+        ({"monitoring_income_line": True}, ErrorCode.INVALID_PARAMETER_VALUE),
+        ({"monitoring_income_line": float("nan")}, ErrorCode.INVALID_PARAMETER_VALUE),
+    ],
+)
+def test_a_missing_or_wrong_parameter_value_is_refused_at_its_use(
+    params: dict[str, object], code: ErrorCode
+) -> None:
+    rule = compiled("income.per_capita_net_income < param('monitoring_income_line')")
+    with pytest.raises(RuleError) as refused:
+        render(rule, "duckdb", screening_date=DAY, params=params)
+    assert (refused.value.code, refused.value.line, refused.value.column) == (code, 1, 32)
+
+
+def test_a_month_window_from_a_parameter_is_resolved_at_run_time() -> None:
+    rule = compiled(
+        "exists(medical_claims, months => param('development_measure_months'))", "person"
+    )
+    sql = render(rule, "postgres", screening_date=DAY, params={"development_measure_months": 6})
+    assert "r.visit_on > CAST('2020-06-30' AS DATE)" in sql
+    assert "r.visit_on <= CAST('2020-12-31' AS DATE)" in sql
+
+
+def test_income_rows_join_the_screening_income_year_and_the_year_before() -> None:
+    rule = compiled("income.net_income < income_prev.net_income")
+    sql = render(rule, "duckdb", screening_date=DAY, params={}, income_year=2019)
+    assert "i0.year = 2019" in sql
+    assert "i1.year = 2018" in sql
+
+
+def test_tables_can_be_mapped_to_where_an_engine_keeps_them() -> None:
+    rule = compiled("exists(medical_claims)")
+    sql = render(
+        rule,
+        "postgres",
+        screening_date=DAY,
+        params={},
+        tables={"households": "county.households", "medical_claims": "county.medical_claims"},
+    )
+    tables = {table.sql() for table in sqlglot.parse_one(sql, read="postgres").find_all(exp.Table)}
+    assert {"county.households AS h", "county.medical_claims AS r"} <= tables
+    assert "FROM persons WHERE" in sql  # not mapped: left as is
+
+
+def test_division_is_in_double_and_null_when_dividing_by_zero() -> None:
+    rule = compiled("income.net_income / income.household_size < 100")
+    sql = render(rule, "postgres", screening_date=DAY, params={})
+    assert (
+        "CAST(i0.net_income AS DOUBLE PRECISION) / NULLIF(CAST(i0.household_size AS DOUBLE "
+        "PRECISION), 0)"
+    ) in sql
+
+
+@pytest.mark.parametrize(
+    "code", ["", "50011010320%", "1' OR '1'='1", "500110103201; DROP", "x" * 65]
+)
+def test_a_scope_accepts_only_statistical_codes(code: str) -> None:
+    with pytest.raises(ValueError, match="not a statistical code"):
+        Scope(village_codes=frozenset({code}))
+
+
+def test_an_empty_scope_matches_nothing() -> None:
+    rule = compile_rule(RuleSource("R", "household", "1 = 1"), scope=Scope())
+    sql = render(rule, "duckdb", screening_date=DAY, params={})
+    assert "WHERE FALSE AND" in sql
+
+
+def test_compiled_sql_never_contains_unbound_placeholders() -> None:
+    rule = compiled(
+        "age() > 1 AND count(civil_affairs_benefits, months => 3) > 0 "
+        "AND income.net_income > 0 AND person.id_number_holders > 0",
+        "person",
+    )
+    query = bind(rule, screening_date=DAY, params={})
+    assert query.find(exp.Placeholder) is None
+    assert "month_index" not in query.sql()
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2020, 12, 31), 12, dt.date(2019, 12, 31)),
+        (dt.date(2021, 3, 31), 1, dt.date(2021, 2, 28)),
+        (dt.date(2020, 3, 31), 1, dt.date(2020, 2, 29)),
+        (dt.date(2020, 1, 15), 1, dt.date(2019, 12, 15)),
+        (dt.date(2020, 6, 30), 600, dt.date(1970, 6, 30)),
+    ],
+)
+def test_month_windows_end_on_the_same_day_clamped_to_the_month(
+    day: dt.date, months: int, expected: dt.date
+) -> None:
+    assert months_before(day, months) == expected
