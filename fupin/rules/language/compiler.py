@@ -447,8 +447,12 @@ def table(name: str, alias: str) -> exp.Table:
 
 
 def paren(node: exp.Expr) -> exp.Expr:
-    """Parenthesises anything that is not atomic, so precedence never depends on printing."""
-    return node if isinstance(node, ATOMIC_NODES) else exp.Paren(this=node)
+    """Parenthesises anything that is not atomic, so precedence never depends on printing.
+
+    sqlglot's AND/OR (and some operators) are also `Func` subclasses; they are never atomic.
+    """
+    operator = isinstance(node, exp.Binary | exp.Unary | exp.Connector)
+    return node if isinstance(node, ATOMIC_NODES) and not operator else exp.Paren(this=node)
 
 
 def compile_rule(

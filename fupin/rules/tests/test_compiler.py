@@ -169,3 +169,27 @@ def test_month_windows_end_on_the_same_day_clamped_to_the_month(
     day: dt.date, months: int, expected: dt.date
 ) -> None:
     assert months_before(day, months) == expected
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_not_before_a_derived_field_defined_with_or_negates_the_whole_definition(
+    dialect: str,
+) -> None:
+    # has_basic_medical_insurance is `resident OR employee`; NOT must cover both.
+    rule = compile_rule(
+        RuleSource("R", "person", "NOT person.has_basic_medical_insurance"), scope=SCOPE
+    )
+    sql = render(rule, dialect, screening_date=DAY, params={})
+    condition = sqlglot.parse_one(sql, read=dialect).args["where"].this.expression
+    negation = condition.this
+    assert isinstance(negation, exp.Not)
+    assert isinstance(negation.this, exp.Paren) and isinstance(negation.this.this, exp.Or)
+
+
+def test_a_negated_parenthesised_or_keeps_its_parentheses() -> None:
+    rule = compile_rule(
+        RuleSource("R", "household", "NOT (household.fully_incapable OR household.water_safe)"),
+        scope=SCOPE,
+    )
+    sql = render(rule, "duckdb", screening_date=DAY, params={})
+    assert "NOT (" in sql

@@ -150,7 +150,7 @@ class Township:
             },
             "vehicle_registrations": lambda: {"plate_no": "渝B00000", "registered_on": self.day()},
             "employment": lambda: {
-                "job_kind": self.pick(self.codes("job_kind")),
+                "job_kind": "务工" if self.chance(0.7) else self.pick(self.codes("job_kind")),
                 "monthly_wage": self.money(40000),
             },
             "student_enrollments": lambda: {"enrolment": self.pick(self.codes("enrolment"))},
