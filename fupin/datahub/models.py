@@ -219,7 +219,7 @@ class DepartmentRow(models.Model):
     source_row = models.PositiveIntegerField(_("source row"))
     natural_key = models.CharField(max_length=255, unique=True)
     id_number = models.CharField(_("ID number"), max_length=18)
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(_("Name"), max_length=64)
     # Members are never deleted (they are marked removed), so PROTECT only guards mistakes.
     # Rows are found by person and period: the index below covers the person alone too.
     person = models.ForeignKey(

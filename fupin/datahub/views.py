@@ -79,6 +79,8 @@ def batch_list(request: AuthedRequest) -> HttpResponse:
     feed = request.GET.get("feed", "")
     batches = selectors.batch_list(user=user, feed=feed if feed in FEEDS else "")
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    for batch in page.object_list:
+        batch.feed_label = FEEDS[batch.feed].department
     context = {
         "page": page,
         "feeds": FEEDS,

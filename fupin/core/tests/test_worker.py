@@ -45,11 +45,29 @@ def test_the_worker_thread_is_not_started_without_the_database_queue(db):
     assert tasks.start_worker_thread() is None
 
 
+class FakeWorker:
+    """Stands for django-tasks-db's worker, whose loop closes the test's database connection
+    (the real one runs in the kill test, as `fupin worker --batch` in a process of its own)."""
+
+    def __init__(self, ran, **options):
+        self.ran, self.options = ran, options
+
+    def configure_signals(self):
+        self.ran.append("signals")
+
+    def run(self):
+        self.ran.append("run")
+
+    def reset_signals(self):
+        self.ran.append("reset")
+
+
 def test_worker_runs_the_start_up_hooks_then_what_is_queued(db, database_queue, monkeypatch):
     ran = []
     monkeypatch.setattr(startup, "_HOOKS", [lambda: ran.append("sweep")])
+    monkeypatch.setattr(tasks, "worker", lambda **options: FakeWorker(ran, **options))
     call_command("worker", "--batch", "--interval", "0")
-    assert ran == ["sweep"]
+    assert ran == ["sweep", "signals", "run", "reset"]
 
 
 def test_worker_refuses_without_the_database_queue(db):

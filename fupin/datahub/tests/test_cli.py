@@ -95,3 +95,23 @@ def test_an_empty_file_is_refused_in_json_with_its_code(tmp_path, org):
 def test_import_list_names_every_feed(org):
     out, _err = run("--list")
     assert "medical_claims" in out and "civil_affairs" in out and "医保" in out
+
+
+def test_import_with_a_saved_mapping_by_name(tmp_path, people, township_officer):
+    from fupin.datahub import actions
+
+    actions.mapping_save(
+        actor=township_officer,
+        feed="civil_affairs",
+        name="县格式",
+        columns={"id_number": "公民身份号码", "name": "户主", "benefit": "=特困供养"},
+    )
+    path = tmp_path / "county.csv"
+    path.write_bytes(csv_bytes([["户主", "公民身份号码"], ["王大山", people["王大山"].id_number]]))
+    # when
+    out, _err = run("民政", str(path), "--period", "2020", "--mapping", "县格式", "--json")
+    # then
+    summary = json.loads(out)
+    assert (summary["status"], summary["rows"]["promoted"]) == ("promoted", 1)
+    row = CivilAffairsBenefit.objects.get()
+    assert (row.benefit, row.period_year, row.period_month) == ("特困供养", 2020, None)

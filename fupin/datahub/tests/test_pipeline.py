@@ -391,3 +391,41 @@ def test_a_batch_cannot_be_rolled_back_under_a_later_batch_that_changed_its_rows
     assert refused.value.code == "rollback_blocked"
     assert str(second.pk) in str(refused.value.message)
     assert CivilAffairsBenefit.objects.get().amount == Decimal("600.00")
+
+
+def test_an_xls_workbook_is_read(township_officer, people):
+    # given a real .xls (Excel 97–2003), as older department systems still export
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("名单")
+    for r, row in enumerate([CIVIL_HEADER, *civil_rows(people, "王大山", "刘桂芳")]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    # when
+    batch = stage(township_officer, "civil_affairs", buffer.getvalue(), name="名单.xls")
+    # then
+    assert counts(batch) == dict(read=2, promoted=2, rejected=0, duplicate=0, unmatched=0, blank=0)
+
+
+def test_unmatched_people_come_with_registry_candidates_of_the_same_name_or_birth_date(
+    township_officer, people
+):
+    from fupin.core import ids
+    from fupin.datahub import selectors
+
+    # given 王大山's name and birth date under an ID number the registry does not have
+    stranger = ids.make("500110", dt.date(1960, 3, 5), 777)
+    content = csv_bytes([CIVIL_HEADER, ["王大山", stranger, "低保", "450", "2020-03"]])
+    batch = stage(township_officer, "civil_affairs", content)
+    # when
+    (row,) = selectors.unmatched_rows(user=township_officer, batch=batch)
+    # then
+    assert row.birth_date == dt.date(1960, 3, 5)
+    best = row.candidates[0]
+    assert (best["name"], best["same_name"], best["same_birth_date"]) == ("王大山", True, True)
+    assert best["member_id"] == people["王大山"].member_id
