@@ -3,6 +3,7 @@ each rule). Each step form knows the action it calls: `act(actor=…, case=…)`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -39,15 +40,14 @@ class StepForm(BootstrapForm):
     """A step of the case; `date_field` is filled with today when the form opens."""
 
     date_field = ""
+    # Each step's form calls the action of its transition (one form per step).
+    act: Callable[[], Any]
 
     def __init__(self, *args: Any, case: Case, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case, self.actor = case, actor
         if self.date_field and not self.is_bound:
             self.fields[self.date_field].initial = timezone.localdate()
-
-    def act(self) -> Any:
-        raise NotImplementedError
 
 
 class ApplyForm(StepForm):
