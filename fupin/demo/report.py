@@ -1,11 +1,15 @@
-"""What `fupin seed-demo` and `fupin demo` print: the figures and the table of demo logins."""
+"""What `fupin seed-demo`, `fupin demo` and `fupin demo-files` print: the figures, the table of
+demo logins, and the department files with what is planted in each."""
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 from fupin.accounts.models import User
 from fupin.accounts.roles import Role
+from fupin.demo.department_files import FILES, read_planted
+from fupin.demo.department_files.common import REFUSED_COUNTS
 from fupin.demo.generator import DemoSummary
 from fupin.demo.households import SEED_QUOTAS
 from fupin.demo.users import DEMO_LOGINS, DEMO_PASSWORD
@@ -63,3 +67,27 @@ def login_lines() -> list[str]:
     if len(rows) == 1:
         return ["No demo logins in this database."]
     return ["Demo logins (the password is the same for all):", *_table(rows)]
+
+
+def department_file_lines(folder: Path) -> list[str]:
+    """The demo's department files, each with what is planted and what should catch it."""
+    planted = read_planted(folder)
+    lines = [
+        f"Department files to try the import with, in {folder}",
+        "(planted.json lists every planted row and person; docs/datahub.md explains them):",
+    ]
+    for feed, entry in planted["files"].items():
+        lines.append(f"  {entry['file']}  [fupin import {feed} FILE]")
+        for problem in entry["problems"].values():
+            caught = problem["caught_by"]
+            if caught in REFUSED_COUNTS:
+                how = f"import: {caught}"
+            else:
+                how = f"rule {caught}" if caught else "no rule yet: for the eye"
+            lines.append(f"    {problem['count']} × {problem['what']}  ({how})")
+    example = folder / FILES["disability"]
+    lines += [
+        f'Import one:  fupin import disability "{example}"',
+        f"Then screen as of the demo's day:  fupin screen --date {planted['screening_date']}",
+    ]
+    return lines

@@ -1,19 +1,15 @@
-"""The policy parameters a run reads: fupin.policy's dated, cited values, plus the screening
-parameters that file does not hold yet (rulepack/parameters.yaml). Read-only here: a site
-changes a value in its own policy file (FUPIN_POLICY_FILE), never in the database."""
+"""The policy parameters a run reads, by name and by date, from one place: fupin.policy's dated,
+cited values (fupin/policy/data/parameters.yaml, then the site's FUPIN_POLICY_FILE; ADR 0014).
+Read-only here: a site changes a value in its own policy file, never in the database."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from fupin.policy import parameters as policy
 from fupin.rules.catalog import default_catalog
 
-SCREENING_FILE = Path(__file__).resolve().parent / "rulepack" / "parameters.yaml"
 DEFAULT_PROVINCE = "500000"
 
 
@@ -28,25 +24,14 @@ class ParameterRow:
     entries: tuple[policy.ParameterValue, ...]
 
 
-@cache
 def screening_parameters() -> dict[str, policy.Parameter]:
-    """The policy file, then ours, then the site's: later files only add values."""
-    site = os.environ.get(policy.SITE_FILE_VARIABLE, "")
-    paths = (policy.DATA_FILE, SCREENING_FILE, *((Path(site),) if site else ()))
-    return policy.load(paths)
+    """Every policy parameter (fupin.policy reads its files once per process)."""
+    return policy.all_parameters()
 
 
 def value_on(name: str, *, on: dt.date, province: str = DEFAULT_PROVINCE) -> policy.ParameterValue:
     """The entry of a parameter in force on a day, the province's own first (ParameterUnknown)."""
-    parameter = screening_parameters().get(name)
-    if parameter is None:
-        raise policy.ParameterUnknown(name)
-    in_force = [entry for entry in parameter.values if entry.applies_on(on)]
-    for reach in (province, ""):
-        candidates = [entry for entry in in_force if entry.province == reach]
-        if candidates:
-            return max(candidates, key=lambda entry: entry.starts_on)
-    raise policy.ParameterUnknown(name, on)
+    return policy.param_value(name, on=on, province=province)
 
 
 def run_parameters(*, on: dt.date, province: str = DEFAULT_PROVINCE) -> dict[str, object]:

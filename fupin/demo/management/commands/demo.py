@@ -1,4 +1,6 @@
-"""fupin demo — migrate, load the demo township into an empty database, print the logins, serve."""
+"""fupin demo — migrate, load the demo township into an empty database, write its department
+files (var/datahub/demo-files: not imported, they are there to try the import), print the
+logins, serve."""
 
 import os
 from pathlib import Path
@@ -9,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fupin.demo import report
-from fupin.demo.department_files import write_department_files
+from fupin.demo.department_files import PLANTED_FILE, write_department_files
 from fupin.demo.generator import DEFAULT_SEED, DemoError, generate
 from fupin.registry.models import Household
 
@@ -27,10 +29,16 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: Any) -> None:
         verbosity = options["verbosity"]
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        files = Path(settings.DATAHUB_DIR) / "demo-files"
         if Household.objects.exists():
             self.stdout.write("The database already has households: not loading the demo.")
+            if (files / PLANTED_FILE).is_file():
+                self.stdout.write(f"The demo's department files are in {files} (see planted.json).")
         else:
             self._seed(options["seed"], options["households"], verbose=verbosity > 0)
+            write_department_files(files, seed=options["seed"])
+            for line in report.department_file_lines(files):
+                self.stdout.write(line)
         host = os.environ.get("HOST", "127.0.0.1")
         port = int(os.environ.get("PORT", "8000"))
         shown_host = "127.0.0.1" if host in WILDCARD_HOSTS else host
@@ -53,6 +61,3 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.code}: {exc.message}") from None
         for line in report.summary_lines(summary):
             self.stdout.write(line)
-        folder = Path(settings.DATAHUB_DIR) / "demo-files"
-        write_department_files(folder, seed=seed)
-        self.stdout.write(f"Department files to try the import with: {folder}")
