@@ -86,7 +86,11 @@ def locate_header(table: Table, *, expected: Sequence[str], search_rows: int = 2
     scores = [sum(1 for variants in wanted if variants & set(cells)) for cells in texts]
     if not scores or max(scores) == 0:
         raise header_not_found()
-    field_index = scores.index(max(scores))  # the first of the best
+    field_index = scores.index(max(scores))
+    # A row directly below that names as many is the field row under a group row whose own
+    # columns are merged down (序号 | 基本情况 over 姓名 | 证件号码): take the lower one.
+    while field_index + 1 < len(scores) and scores[field_index + 1] == scores[field_index]:
+        field_index += 1
     group_indexes = group_rows(top, texts, field_index, table.merged_ranges)
     header_texts = [texts[index] for index in [*group_indexes, field_index]]
     header_rows = [top[index].number for index in [*group_indexes, field_index]]

@@ -135,6 +135,32 @@ def test_a_column_merged_down_through_the_group_row_is_named_by_its_own_text():
         assert header.index_of("备注") == 4
 
 
+def test_a_group_row_naming_as_many_expected_columns_as_the_field_row_stays_a_group():
+    # given: 姓名 and 证件号码 are merged down through the group row; 是否饮水安全 and 核查日期
+    # sit under 核查情况 — both rows name two expected columns
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["饮水安全核查表"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["姓名", "证件号码", "核查情况", None])
+    sheet.append([None, None, "是否饮水安全", "核查日期"])
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:B3")
+    sheet.merge_cells("C2:D2")
+    sheet.append(["张三", "110101199003071234", "否", "2026-03-05"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    for engine in ("calamine", "openpyxl"):
+        with open_table(buffer, filename="饮水.xlsx", engine=engine) as table:
+            # when
+            header = locate_header(table, expected=["姓名", "证件号码", "是否饮水安全", "核查日期"])
+            row = next(data_rows(table, header))
+        # then
+        assert (header.first_row, header.row_number) == (2, 3)
+        assert header.columns == ["姓名", "证件号码", "核查情况/是否饮水安全", "核查情况/核查日期"]
+        assert header.value(row, "是否饮水安全") == "否"
+
+
 def test_two_group_rows_above_the_fields_make_a_three_part_path():
     rows = [
         ["收入情况表"],
