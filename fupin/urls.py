@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("accounts/", include("fupin.accounts.urls")),
     path("registry/", include("fupin.registry.urls")),
     path("monitoring/", include("fupin.monitoring.urls")),
     path("datahub/", include("fupin.datahub.urls")),

@@ -36,7 +36,9 @@ _FIELD = {C.VIEW_REGISTRY, C.VIEW_SENSITIVE, C.EDIT_HOUSEHOLD, C.REGISTER_HOUSEH
 _IMPORTS = {C.VIEW_IMPORTS, C.IMPORT_FEEDS}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    R.TOWNSHIP_OFFICER: frozenset(_FIELD | _IMPORTS | {C.CHANGE_STATUS, C.ROLLBACK_IMPORTS}),
+    R.TOWNSHIP_OFFICER: frozenset(
+        _FIELD | _IMPORTS | {C.CHANGE_STATUS, C.ROLLBACK_IMPORTS, C.MANAGE_USERS}
+    ),
     R.DEPARTMENT_STAFF: frozenset(_ALL_VIEW | _IMPORTS),
     R.VILLAGE_CADRE: frozenset(_FIELD),
     R.WORK_TEAM: frozenset(_FIELD),
@@ -57,6 +59,23 @@ UNIT_KINDS: dict[str, frozenset[str]] = {
     R.COUNTY_OFFICER: frozenset({"county"}),
     R.SYSTEM_ADMIN: frozenset({"province", "city", "county", "township"}),
 }
+
+
+# Which roles a holder of accounts.manage_users may give, and so whose accounts they manage,
+# always within their own unit's subtree (docs/accounts.md, ADR 20). The township office
+# looks after the people who work in its villages and pairings; a system administrator
+# looks after every role whose unit lies in their subtree, their own level included.
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    R.TOWNSHIP_OFFICER: frozenset({R.VILLAGE_CADRE, R.WORK_TEAM, R.HELPER_CADRE}),
+    R.SYSTEM_ADMIN: frozenset(Role.values),
+}
+
+
+def grantable_roles(role: str) -> frozenset[str]:
+    """The roles a user of `role` may give to others (empty for most roles)."""
+    if not has_capability(role, Capability.MANAGE_USERS):
+        return frozenset()
+    return GRANTABLE_ROLES.get(role, frozenset())
 
 
 def has_capability(role: str, capability: str) -> bool:

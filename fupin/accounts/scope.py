@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fupin.accounts.models import OrgUnit, OrgUnitKind, OrgUnitQuerySet, User
-from fupin.accounts.roles import Role
+from fupin.accounts.roles import Capability, Role
 
 
 def scope_root(user: User) -> OrgUnit | None:
@@ -35,3 +35,14 @@ def units_visible_to(user: User) -> OrgUnitQuerySet:
 
 def villages_visible_to(user: User) -> OrgUnitQuerySet:
     return units_visible_to(user).villages()
+
+
+def registration_units(user: User) -> OrgUnitQuerySet:
+    """The villages and village groups the user may register households in (登记新户).
+
+    The same scope as every read (`units_visible_to`), narrowed to the places a household
+    lives in, and empty for a role without `registry.register`.
+    """
+    if not user.can(Capability.REGISTER_HOUSEHOLD):
+        return OrgUnit.objects.none()
+    return units_visible_to(user).filter(kind__in=(OrgUnitKind.VILLAGE, OrgUnitKind.GROUP))

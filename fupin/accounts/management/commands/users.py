@@ -26,9 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         password = None
         if options["password_stdin"]:
+            # checked by the action with Django's password validators (weak_password)
             password = sys.stdin.readline().rstrip("\n")
-            if len(password) < 8:
-                raise CommandError("The password must be at least 8 characters.")
+            if not password:
+                raise CommandError("The password read from standard input is empty.")
         unit_code = str(options["unit"])
         try:
             user = user_add(
