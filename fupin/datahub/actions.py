@@ -19,10 +19,11 @@ from fupin.accounts.roles import Capability
 from fupin.accounts.scope import scope_root
 from fupin.core.errors import DomainError, PermissionDenied
 from fupin.datahub import errors, pipeline, storage, tasks
-from fupin.datahub.feeds import Feed, find_feed
+from fupin.datahub.feeds import SOURCES, Source, find_feed
 from fupin.datahub.models import BatchStatus, ColumnMapping, ImportBatch
 from fupin.datahub.pipeline import promote as promoting
 from fupin.datahub.selectors import can_import
+from fupin.registry.national.export import check_year
 from fupin.tabular import detect
 from fupin.tabular.values import parse_period
 
@@ -42,7 +43,7 @@ def _require(actor: User | None, capability: str) -> None:
         raise PermissionDenied()
 
 
-def _feed_for(actor: User | None, code: str) -> Feed:
+def _feed_for(actor: User | None, code: str) -> Source:
     feed = find_feed(code or "")
     if feed is None:
         raise errors.unknown_feed(code)
@@ -78,7 +79,7 @@ def parse_batch_period(text: str | None) -> tuple[int | None, int | None]:
         raise errors.invalid_period() from None
 
 
-def clean_columns(feed: Feed, columns: Any) -> dict[str, str]:
+def clean_columns(feed: Source, columns: Any) -> dict[str, str]:
     """A mapping {field: source header or =constant}, checked against the feed's fields."""
     if not isinstance(columns, dict) or not columns:
         raise DomainError(
@@ -122,6 +123,8 @@ def batch_upload(
     chosen = _feed_for(actor, feed)
     org_unit = _unit_for(actor, unit)
     year, month = parse_batch_period(period)
+    if chosen.writes_registry and year is not None:
+        check_year(year)  # the year of the income columns
     columns, mapping_name = _saved_columns(org_unit, chosen, mapping)
     received = storage.receive(chunks)
     try:
@@ -157,7 +160,7 @@ def batch_upload(
     return batch
 
 
-def _saved_columns(unit: OrgUnit, feed: Feed, name: str | None) -> tuple[dict[str, str], str]:
+def _saved_columns(unit: OrgUnit, feed: Source, name: str | None) -> tuple[dict[str, str], str]:
     if not name:
         return {}, ""
     saved = ColumnMapping.objects.filter(
@@ -266,6 +269,16 @@ def batch_rollback(*, actor: User | None, batch: ImportBatch, reason: str) -> Im
     if not reason:
         raise DomainError("required", _("Give the reason for the rollback."), field="reason")
     locked = _lock(batch, BatchStatus.PROMOTED)
+    if SOURCES[locked.feed].writes_registry:
+        raise DomainError(
+            "rollback_not_possible",
+            _(
+                "An import of the national system's export changed the registry itself; it "
+                "cannot be rolled back. Each change is in the household's history, with this "
+                "batch as its reason: correct the households there."
+            ),
+            status=409,
+        )
     restored, deleted = promoting.rollback(locked)
     locked.status, locked.rolled_back_by = BatchStatus.ROLLED_BACK, actor
     locked.rollback_reason = reason

@@ -16,7 +16,7 @@ from fupin.accounts.api import caller
 from fupin.accounts.roles import Capability
 from fupin.core.errors import PermissionDenied
 from fupin.datahub import actions, schemas, selectors
-from fupin.datahub.feeds import FEEDS
+from fupin.datahub.feeds import SOURCES
 from fupin.datahub.pipeline import report
 from fupin.datahub.schemas import READ_ERRORS, WRITE_ERRORS
 from fupin.registry.schemas import ErrorOut
@@ -48,7 +48,7 @@ def feed_list(request: HttpRequest) -> object:
     recognised, required). `can_import` says whether you may import it."""
     user = caller(request)
     mine = set(feed.code for feed in selectors.importable_feeds(user))
-    return [schemas.FeedOut.build(feed, can_import=feed.code in mine) for feed in FEEDS.values()]
+    return [schemas.FeedOut.build(feed, can_import=feed.code in mine) for feed in SOURCES.values()]
 
 
 # ---- batches ------------------------------------------------------------------------------

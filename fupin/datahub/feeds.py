@@ -29,32 +29,48 @@ from fupin.datahub.models import (
     VehicleRegistration,
     WaterCheck,
 )
+from fupin.datahub.national import columns as national_columns
 
 BATCH = "batch"  # a period source: the period given for the whole file
 COMMON_FIELDS = ("id_number", "name")
 
 
-@dataclass(frozen=True, eq=False)
-class Feed:
-    """One department feed.
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Source:
+    """What a file can be imported as: its code and names, its columns, who may import it.
 
-    `natural_key` names the fields that identify a row (two rows with the same key are the same
-    fact, so a later file updates it); `period_sources` says where a row's period comes from, in
-    order: the row's own period column ("period"), a date field of the row, or the batch.
     `department_codes` are the code suffixes of the township departments whose staff may
-    import the feed (500110103-MZ is 民政办); township offices may import every feed.
+    import it (500110103-MZ is 民政办); township offices may import every source. `natural_key`
+    names the fields that identify a row: a second row with the same key is a duplicate.
+    `table` is where its rows go (a feed's department table; empty for a source that writes
+    the registry itself).
     """
 
     code: str
     name: Promise
     department: str
     department_codes: tuple[str, ...]
-    model: type[DepartmentRow]
-    table: str
     columns: tuple[Column, ...]
     natural_key: tuple[str, ...]
-    period_sources: tuple[str, ...]
     aliases: tuple[str, ...] = ()
+    table: str = ""
+
+    @property
+    def writes_registry(self) -> bool:
+        return not isinstance(self, Feed)
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Feed(Source):
+    """One department feed, promoted into a department table of its own (`model`).
+
+    `period_sources` says where a row's period comes from, in order: the row's own period
+    column ("period"), a date field of the row, or the batch.
+    """
+
+    model: type[DepartmentRow]
+    table: str
+    period_sources: tuple[str, ...]
 
     @cached_property
     def fields(self) -> list[str]:
@@ -225,13 +241,27 @@ FEED_DEPARTMENTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def find_feed(name: str) -> Feed | None:
-    """A feed by its code, its table name or one of its aliases (民政, 医保 …)."""
+# The national 防返贫监测信息系统 export, which loads the registry itself (fupin.datahub.national).
+NATIONAL = Source(
+    code="national",
+    name=_("National monitoring system export (（自定义）监测对象信息)"),
+    department="全国防返贫监测信息系统",
+    department_codes=(),
+    columns=national_columns.COLUMNS,
+    natural_key=("member.id_number",),
+    aliases=("全国系统", "防返贫", "监测对象信息", "national-export"),
+)
+# Everything a file can be imported as: the department feeds, then the national export.
+SOURCES: dict[str, Source] = {**FEEDS, NATIONAL.code: NATIONAL}
+
+
+def find_feed(name: str) -> Source | None:
+    """A source by its code, its table name or one of its aliases (民政, 医保, 全国系统 …)."""
     wanted = name.strip().lower().replace("-", "_")
-    for feed in FEEDS.values():
+    for feed in SOURCES.values():
         names = {
             feed.code,
-            feed.table,
+            *([feed.table] if feed.table else []),
             *(alias.lower().replace("-", "_") for alias in feed.aliases),
         }
         if wanted in names:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fupin.datahub.feeds import Feed
+from fupin.datahub.feeds import Source
 from fupin.datahub.models import ColumnMapping
 from fupin.datahub.pipeline.columns import CONSTANT
 from fupin.registry.forms import BLANK, BootstrapForm
@@ -34,7 +34,7 @@ class UploadForm(BootstrapForm):
     )
 
     def __init__(
-        self, *args: Any, feeds: list[Feed], mappings: list[ColumnMapping], **kwargs: Any
+        self, *args: Any, feeds: list[Source], mappings: list[ColumnMapping], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         feed_field = self.fields["feed"]
@@ -55,7 +55,7 @@ class MappingForm(BootstrapForm):
         help_text=_("Give a name to use the same mapping for the department's next file."),
     )
 
-    def __init__(self, *args: Any, feed: Feed, headers: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, feed: Source, headers: list[str], **kwargs: Any) -> None:
         self.feed = feed
         super().__init__(*args, **kwargs)
         choices = [BLANK, *[(text, text) for text in headers if text]]

@@ -16,6 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
 from typing import Any
@@ -31,6 +32,22 @@ CACHE_SIZE = 1 << 15
 _PLAIN_AMOUNT = re.compile(r"(?:0|[1-9]\d{0,9})(?:\.\d{1,2})?")
 _BLANKS = re.compile(r"[\s\u3000]+")
 _CREDIT_CODE = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What kind of parser a parser is, for checks that run on whole columns outside Python.
+
+    fupin.datahub.pipeline.checks accepts the plainest cells of these kinds in SQL (a cleanly
+    written ID number, a name of letters and ideographs, a plain amount, a text without blanks)
+    exactly as the parser would, and leaves every other cell to the parser itself.
+    """
+
+    kind: str  # "id_number", "name", "amount", "text", "compact"
+    max_length: int = 0
+
+
+SHAPES: dict[Parser, Shape] = {}
 
 
 def id_number(text: str) -> str:
@@ -111,6 +128,7 @@ def text(max_length: int) -> Parser:
             )
         return cleaned
 
+    SHAPES[parse] = Shape("text", max_length)
     return parse
 
 
@@ -129,6 +147,7 @@ def compact(max_length: int) -> Parser:
             )
         return cleaned
 
+    SHAPES[parse] = Shape("compact", max_length)
     return parse
 
 
@@ -187,3 +206,6 @@ def credit_code(text: str) -> str:
             _("A unified social credit code has 18 digits and capital letters."),
         )
     return cleaned
+
+
+SHAPES.update({id_number: Shape("id_number"), name: Shape("name"), amount: Shape("amount")})

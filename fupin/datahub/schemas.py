@@ -8,9 +8,9 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from fupin.datahub.feeds import Feed
+from fupin.datahub.feeds import Source
 from fupin.datahub.models import BatchIssue, ColumnMapping, ImportBatch
-from fupin.datahub.selectors import Unmatched
+from fupin.datahub.selectors import Unmatched, promotion_progress
 from fupin.registry.schemas import ErrorOut
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -35,13 +35,16 @@ class FeedOut(Schema):
     code: str
     name: str
     department: str
-    table: str = Field(description="The table name the screening engine uses.")
+    table: str = Field(
+        description="The table name the screening engine uses; empty for `national`, which "
+        "loads the registry itself."
+    )
     natural_key: list[str]
     columns: list[ColumnOut]
     can_import: bool
 
     @classmethod
-    def build(cls, feed: Feed, *, can_import: bool) -> FeedOut:
+    def build(cls, feed: Source, *, can_import: bool) -> FeedOut:
         return cls(
             code=feed.code,
             name=str(feed.name),
@@ -93,6 +96,10 @@ class BatchOut(Schema):
     staged_at: dt.datetime | None
     finished_at: dt.datetime | None
     rows_processed: int = Field(description="Progress while the file is read.")
+    rows_promoted_so_far: int | None = Field(
+        description="Progress while the batch is promoted: rows written so far, of "
+        "`rows.promoted` (null when the batch is not being promoted)."
+    )
     rows: RowCountsOut
     header_row: int | None
     headers: list[str]
@@ -124,6 +131,7 @@ class BatchOut(Schema):
             staged_at=batch.staged_at,
             finished_at=batch.finished_at,
             rows_processed=batch.rows_processed,
+            rows_promoted_so_far=promotion_progress(batch),
             rows=row_counts(batch),
             header_row=batch.header_row,
             headers=[text or "" for text in batch.headers],

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import User
 from fupin.accounts.roles import Capability, Role
@@ -19,12 +20,16 @@ from fupin.accounts.scope import scope_root
 from fupin.core import ids
 from fupin.core.errors import NotFound
 from fupin.core.masking import mask_id_number
-from fupin.datahub.feeds import FEEDS, Feed, department_code
-from fupin.datahub.models import BatchIssue, ColumnMapping, ImportBatch, IssueKind
+from fupin.datahub import storage
+from fupin.datahub.feeds import FEEDS, NATIONAL, SOURCES, Feed, Source, department_code
+from fupin.datahub.models import BatchIssue, BatchStatus, ColumnMapping, ImportBatch, IssueKind
+from fupin.datahub.national.stage import read_preview
 from fupin.datahub.pipeline import tables
 from fupin.datahub.pipeline.report import mask_cell
 from fupin.datahub.pipeline.stage import read_staged
 from fupin.registry.models import Member, MemberStatus
+from fupin.registry.national.load import Outcome
+from fupin.registry.national.refusals import display_key
 from fupin.registry.selectors import can_see_sensitive, members_visible_to
 
 SAMPLE_ROWS = 10
@@ -39,12 +44,20 @@ def feeds_of(user: User) -> list[Feed]:
     return list(FEEDS.values())
 
 
-def can_import(user: User, feed: Feed) -> bool:
-    return user.can(Capability.IMPORT_FEEDS) and feed in feeds_of(user)
+def sources_of(user: User) -> list[Source]:
+    """What a user's files can be imported as: their feeds, and for the offices (not a
+    department) the national monitoring system's export, which loads the registry."""
+    if user.role == Role.DEPARTMENT_STAFF:
+        return list(feeds_of(user))
+    return list(SOURCES.values())
 
 
-def importable_feeds(user: User) -> list[Feed]:
-    return feeds_of(user) if user.can(Capability.IMPORT_FEEDS) else []
+def can_import(user: User, feed: Source) -> bool:
+    return user.can(Capability.IMPORT_FEEDS) and feed in sources_of(user)
+
+
+def importable_feeds(user: User) -> list[Source]:
+    return sources_of(user) if user.can(Capability.IMPORT_FEEDS) else []
 
 
 def batches_visible_to(user: User) -> QuerySet[ImportBatch]:
@@ -86,7 +99,7 @@ def mappings_visible_to(user: User) -> QuerySet[ColumnMapping]:
     root = scope_root(user) if user.is_authenticated else None
     if root is None or not user.can(Capability.VIEW_IMPORTS):
         return ColumnMapping.objects.none()
-    codes = [feed.code for feed in feeds_of(user)]
+    codes = [feed.code for feed in sources_of(user)]
     return ColumnMapping.objects.filter(org_unit__path__startswith=root.path, feed__in=codes)
 
 
@@ -109,6 +122,8 @@ def sample_rows(
 ) -> list[dict[str, Any]]:
     """The first rows the batch stages (or promoted), as {column: value}, ID numbers masked
     unless the user may see them."""
+    if batch.feed == NATIONAL.code:
+        return national_sample(user=user, batch=batch)
     feed = FEEDS[batch.feed]
     columns = ["source_row", "natural_key", *tables.stored_columns(feed)]
     rows: list[list[Any]] = []
@@ -126,6 +141,39 @@ def sample_rows(
         sample.pop("natural_key")
         sample.pop("person_id")
     return samples
+
+
+def national_sample(*, user: User, batch: ImportBatch) -> list[dict[str, Any]]:
+    """The first rows of a national file and what each would do (did) to the registry."""
+    labels = {
+        Outcome.NEW: _("new record"),
+        Outcome.UPDATED: _("updated record"),
+        Outcome.UNCHANGED: _("unchanged record"),
+    }
+    return [
+        {
+            "source_row": item["row"],
+            "id_number": show_id(user, item["id_number"]),
+            "name": item["name"],
+            "household": display_key(item["household"]),
+            "outcome": str(labels.get(item["outcome"], item["outcome"])),
+            "changes": "、".join(item["changes"]),
+        }
+        for item in read_preview(batch).get("sample", [])
+    ]
+
+
+def national_households(batch: ImportBatch) -> dict[str, int]:
+    """户 new, updated and unchanged by a national batch (as staged)."""
+    return dict(read_preview(batch).get("households", {}))
+
+
+def promotion_progress(batch: ImportBatch) -> int | None:
+    """While a batch is promoted: the rows written so far (its transaction shows nothing to
+    others until it commits, so the promoting process keeps the count in a file); else None."""
+    if batch.status != BatchStatus.PROMOTING:
+        return None
+    return storage.read_progress(batch.pk) or 0
 
 
 def batch_issues(

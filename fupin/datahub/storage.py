@@ -54,7 +54,28 @@ def keep_upload(received: ReceivedFile, batch_id: int, file_name: str) -> Path:
 
 
 def staging_path(batch_id: int) -> Path:
-    return folder(STAGING) / f"batch-{batch_id}.jsonl"
+    """The staged rows of a batch (a DuckDB database for a feed, JSON lines for the national
+    export)."""
+    return folder(STAGING) / f"batch-{batch_id}.staged"
+
+
+def progress_path(batch_id: int) -> Path:
+    return folder(STAGING) / f"batch-{batch_id}.progress"
+
+
+def write_progress(batch_id: int, rows: int) -> None:
+    """Rows done so far by a step whose database writes are not visible yet (promotion)."""
+    path = progress_path(batch_id)
+    part = path.with_suffix(".progress-part")
+    part.write_text(str(rows), encoding="ascii")
+    os.replace(part, path)
+
+
+def read_progress(batch_id: int) -> int | None:
+    try:
+        return int(progress_path(batch_id).read_text(encoding="ascii"))
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def errors_path(batch_id: int) -> Path:

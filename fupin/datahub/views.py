@@ -16,12 +16,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.accounts.models import User
 from fupin.accounts.roles import Capability
 from fupin.core.errors import DomainError, NotFound, PermissionDenied
 from fupin.datahub import actions, forms, selectors
-from fupin.datahub.feeds import FEEDS, Feed
+from fupin.datahub.feeds import NATIONAL, SOURCES, Feed, Source
 from fupin.datahub.models import BatchStatus, ImportBatch
 from fupin.datahub.pipeline import report
 from fupin.registry.selectors import can_see_sensitive
@@ -46,8 +47,20 @@ def _batch(user: User, batch_id: int) -> ImportBatch:
         raise Http404 from None
 
 
-def column_label(feed: Feed, name: str) -> str:
+NATIONAL_SAMPLE_LABELS = {
+    "source_row": _lazy("source row"),
+    "id_number": _lazy("ID number"),
+    "name": _lazy("Name"),
+    "household": "户编号",
+    "outcome": _lazy("What it does"),
+    "changes": _lazy("What changes"),
+}
+
+
+def column_label(feed: Source, name: str) -> str:
     """A stored column as the page names it (the model's label)."""
+    if not isinstance(feed, Feed):
+        return str(NATIONAL_SAMPLE_LABELS.get(name, name))
     field = feed.model._meta.get_field(name)
     return str(getattr(field, "verbose_name", name))
 
@@ -77,13 +90,13 @@ def batch_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require(user, Capability.VIEW_IMPORTS)
     feed = request.GET.get("feed", "")
-    batches = selectors.batch_list(user=user, feed=feed if feed in FEEDS else "")
+    batches = selectors.batch_list(user=user, feed=feed if feed in SOURCES else "")
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
     for batch in page.object_list:
-        batch.feed_label = FEEDS[batch.feed].department
+        batch.feed_label = SOURCES[batch.feed].department
     context = {
         "page": page,
-        "feeds": FEEDS,
+        "feeds": SOURCES,
         "feed": feed,
         "can_upload": bool(selectors.importable_feeds(user)),
     }
@@ -95,7 +108,7 @@ def batch_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """The batch: counts that add up, progress, the mapping step, the preview, the actions."""
     user = request.user
     batch = _batch(user, batch_id)
-    feed = FEEDS[batch.feed]
+    feed = SOURCES[batch.feed]
     importer = selectors.can_import(user, feed)
     sample = selectors.sample_rows(user=user, batch=batch)
     context = {
@@ -112,8 +125,11 @@ def batch_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
         "can_discard": importer
         and batch.status in (BatchStatus.STAGED, BatchStatus.NEEDS_MAPPING, BatchStatus.FAILED),
         "can_rollback": user.can(Capability.ROLLBACK_IMPORTS)
-        and batch.status == BatchStatus.PROMOTED,
+        and batch.status == BatchStatus.PROMOTED
+        and not feed.writes_registry,
         "rollback_form": forms.RollbackForm(),
+        "national": selectors.national_households(batch) if feed is NATIONAL else None,
+        "promoted_so_far": selectors.promotion_progress(batch),
     }
     return render(request, "datahub/batch_detail.html", context)
 
@@ -122,7 +138,8 @@ def batch_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
 def batch_progress(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """The progress fragment; once the batch is done, tells htmx to reload the page."""
     batch = _batch(request.user, batch_id)
-    response = render(request, "datahub/_progress.html", {"batch": batch})
+    context = {"batch": batch, "promoted_so_far": selectors.promotion_progress(batch)}
+    response = render(request, "datahub/_progress.html", context)
     if not batch.is_working and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response
@@ -179,7 +196,7 @@ def batch_mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """The mapping step: which column of the file holds which field, optionally saved."""
     user = request.user
     batch = _batch(user, batch_id)
-    feed = FEEDS[batch.feed]
+    feed = SOURCES[batch.feed]
     if not selectors.can_import(user, feed):
         raise PageForbidden
     form = forms.MappingForm(

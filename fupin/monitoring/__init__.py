@@ -7,4 +7,6 @@ one; the case then follows the Chongqing procedure (POLICY.md §1): 申请 ▸ �
 steps. `transitions.py` is the literal table of who may take which step from which state;
 each step is one action in `actions/` writing a timeline row (`events.py`) and an audit
 event. The registry's status history stays the one source of a household's category.
+Documents and photos are attached to the steps of the timeline, checked by `uploads.py` and
+served only through scoped views (docs/monitoring.md).
 """

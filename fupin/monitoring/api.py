@@ -12,16 +12,18 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
 from fupin.accounts.api import caller
 from fupin.accounts.models import User
-from fupin.monitoring import actions, schemas, selectors
+from fupin.monitoring import actions, errors, schemas, selectors
 from fupin.monitoring.dashboard import dashboard as dashboard_numbers
 from fupin.monitoring.gate import elimination_checks
 from fupin.monitoring.ledger import ledger as ledger_entries
 from fupin.monitoring.models import ELIMINATION_STATES, Case, CaseState
-from fupin.registry.schemas import READ_ERRORS, WRITE_ERRORS
+from fupin.monitoring.views.cases import file_response
+from fupin.registry.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from fupin.registry.selectors import household_get
 
 router = Router(tags=["monitoring"])
@@ -252,6 +254,112 @@ def case_keep_monitoring(
         case_id,
         lambda u, c: actions.case_keep_monitoring(actor=u, case=c, **payload.model_dump()),
     )
+
+
+# ---- documents and photos -----------------------------------------------------------------
+
+
+def _attachment_out(user: User, attachment_id: int) -> schemas.AttachmentOut:
+    attachment = selectors.attachment_get(user=user, attachment_id=attachment_id)
+    return schemas.AttachmentOut.build(attachment, sensitive=selectors.may_open_files(user))
+
+
+@router.get(
+    "/cases/{case_id}/attachments",
+    response={200: list[schemas.AttachmentOut], **READ_ERRORS},
+    summary="The case's documents and photos",
+)
+def attachment_list(request: HttpRequest, case_id: int) -> object:
+    """Every file attached to the case, in the order attached, with the step it belongs to
+    (`event_id`, the `id` of a timeline row); removed files stay listed with who removed them,
+    when and why. Names are masked for roles that may not see ID numbers and phones."""
+    user = caller(request)
+    case = selectors.case_get(user=user, case_id=case_id)
+    sensitive = selectors.may_open_files(user)
+    return [
+        schemas.AttachmentOut.build(attachment, sensitive=sensitive)
+        for attachment in selectors.case_attachments(case=case)
+    ]
+
+
+@router.post(
+    "/cases/{case_id}/attachments",
+    response={201: schemas.AttachmentOut, **WRITE_ERRORS},
+    summary="Attach a document or photo (multipart), optionally to a step",
+)
+def attachment_add(
+    request: HttpRequest,
+    case_id: int,
+    file: File[UploadedFile],
+    event_id: Form[int | None] = None,
+    description: Form[str] = "",
+) -> object:
+    """Send the file as `file`; `event_id` (a timeline row's `id`) attaches it to that step.
+    Accepted: PDF, OFD, JPEG, PNG, WebP, Word, Excel and WPS files up to the site's limit
+    (FUPIN_ATTACHMENT_MAX_MB, 10 MB by default). The type is read from the file name and must
+    match the file's content. Refusals: `file_empty`, `file_too_large`,
+    `file_type_not_allowed`, `file_type_mismatch`, `file_already_attached`,
+    `event_of_another_case`, `step_not_attachable`; nothing is stored then."""
+    user = caller(request)
+    case = selectors.case_get(user=user, case_id=case_id)
+    attachment = actions.attachment_add(
+        actor=user, case=case, upload=file, description=description, event_id=event_id
+    )
+    return Status(201, _attachment_out(user, attachment.pk))
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: schemas.AttachmentOut, **READ_ERRORS},
+    summary="One attachment's details",
+)
+def attachment_detail(request: HttpRequest, attachment_id: int) -> object:
+    """The file's name, type, size, SHA-256 digest, step, who attached it and, once removed,
+    who removed it and why."""
+    return _attachment_out(caller(request), attachment_id)
+
+
+@router.get(
+    "/attachments/{attachment_id}/file",
+    response={200: None, 403: ErrorOut, 410: ErrorOut, **READ_ERRORS},
+    url_name="attachment_file",
+    summary="Download an attachment",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file as it was uploaded, under its original name.",
+                "content": {"application/octet-stream": {}},
+            }
+        }
+    },
+)
+def attachment_file(request: HttpRequest, attachment_id: int) -> object:
+    """The file itself, for roles that may see ID numbers, phones and health (others:
+    `permission_denied`); a removed file answers 410 `attachment_removed`."""
+    user = caller(request)
+    attachment = selectors.attachment_get(user=user, attachment_id=attachment_id)
+    if not selectors.may_open_files(user):
+        raise errors.files_not_for_role()
+    if attachment.is_removed:
+        raise errors.attachment_removed()
+    return file_response(attachment)
+
+
+@router.delete(
+    "/attachments/{attachment_id}",
+    response={200: schemas.AttachmentOut, 410: ErrorOut, **WRITE_ERRORS},
+    summary="Remove a wrongly attached file (with the reason)",
+)
+def attachment_remove(
+    request: HttpRequest, attachment_id: int, payload: schemas.AttachmentRemoveIn
+) -> object:
+    """The person who attached the file may remove it while the case is open; the township and
+    county offices may remove any file of a case in their area. The record stays (listed as
+    removed, in the timeline and the audit, with the reason); the file's content is erased."""
+    user = caller(request)
+    attachment = selectors.attachment_get(user=user, attachment_id=attachment_id)
+    actions.attachment_remove(actor=user, attachment=attachment, reason=payload.reason)
+    return _attachment_out(user, attachment_id)
 
 
 # ---- ledger and dashboard -----------------------------------------------------------------

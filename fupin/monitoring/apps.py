@@ -8,6 +8,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Return-to-poverty monitoring")
 
     def ready(self) -> None:
+        # `fupin check` (and `fupin serve`) refuse a holiday file typed in wrongly.
+        from fupin.monitoring import checks  # noqa: F401
+
         # The household's history (registry) shows the case's audited steps by their names.
         from fupin.monitoring.models import Case
         from fupin.monitoring.transitions import Step
@@ -21,6 +24,7 @@ class MonitoringConfig(AppConfig):
                 "case.objection": _("Recorded an objection to the posting"),
                 "case.objection_answer": _("Answered an objection"),
                 "case.attachment": _("Attached a file to the case"),
+                "case.attachment_remove": _("Removed a file from the case"),
                 **{f"case.{step.value}": step.label for step in Step},
             }
         )

@@ -7,7 +7,12 @@ import datetime as dt
 from fupin.monitoring import errors
 from fupin.monitoring.models import PENDING_STATES, Case
 from fupin.policy import param, province_of
-from fupin.policy.workdays import CalendarYearUnknown, nth_working_day, working_days_covered
+from fupin.policy.workdays import (
+    CalendarYearUnknown,
+    HolidayFileInvalid,
+    nth_working_day,
+    working_days_covered,
+)
 from fupin.registry.models import Household
 
 
@@ -30,6 +35,8 @@ def posting_last_day(starts_on: dt.date) -> dt.date:
         return nth_working_day(starts_on, posting_working_days(starts_on))
     except CalendarYearUnknown as exc:
         raise errors.calendar_unknown(exc) from None
+    except HolidayFileInvalid:
+        raise errors.calendar_invalid() from None
 
 
 def posting_days_covered(starts_on: dt.date, ends_on: dt.date) -> int:
@@ -37,6 +44,8 @@ def posting_days_covered(starts_on: dt.date, ends_on: dt.date) -> int:
         return working_days_covered(starts_on, ends_on)
     except CalendarYearUnknown as exc:
         raise errors.calendar_unknown(exc) from None
+    except HolidayFileInvalid:
+        raise errors.calendar_invalid() from None
 
 
 def is_overdue(case: Case, today: dt.date) -> bool:

@@ -61,10 +61,36 @@ def calendar_unknown(exc: CalendarYearUnknown) -> DomainError:
         "calendar_year_unknown",
         _(
             "The public holidays of %(year)s are not known to fupin yet, so the posting "
-            "period cannot be counted. Ask the administrator to update the holiday calendar."
+            "period cannot be counted. Ask the administrator to record the State Council's "
+            "holiday notice for %(year)s (docs/monitoring.md)."
         )
         % {"year": exc.year},
         status=409,
+    )
+
+
+def calendar_invalid() -> DomainError:
+    """The site's holiday file cannot be read; `fupin check` names the fault."""
+    return DomainError(
+        "holiday_calendar_invalid",
+        _(
+            "The holiday calendar of this site has an error, so the posting period cannot be "
+            "counted. Ask the administrator to run `fupin check` and correct the holiday file."
+        ),
+        status=503,
+    )
+
+
+def attachment_removed() -> DomainError:
+    return DomainError("attachment_removed", _("This file has been removed."), status=410)
+
+
+def files_not_for_role() -> PermissionDenied:
+    return PermissionDenied(
+        _(
+            "Your role may see the list of a case's files but not open them: they may hold ID "
+            "numbers, phone numbers and health records."
+        )
     )
 
 

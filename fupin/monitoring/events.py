@@ -17,6 +17,9 @@ OBJECTION = "objection"
 OBJECTION_ANSWER = "objection_answer"
 MEASURE = "measure"
 ATTACHMENT = "attachment"
+ATTACHMENT_REMOVED = "attachment_removed"
+# Rows about files themselves: a file is attached to a step, never to one of these.
+FILE_ROWS = frozenset({ATTACHMENT, ATTACHMENT_REMOVED})
 
 LABELS: dict[str, Any] = {
     **{step.value: step.label for step in Step},
@@ -25,6 +28,7 @@ LABELS: dict[str, Any] = {
     OBJECTION_ANSWER: _("Objection answered"),
     MEASURE: _("Assistance measure recorded"),
     ATTACHMENT: _("File attached"),
+    ATTACHMENT_REMOVED: _("Attached file removed"),
 }
 
 

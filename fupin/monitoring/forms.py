@@ -7,17 +7,28 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import User
 from fupin.accounts.scope import villages_visible_to
 from fupin.assistance.models import MeasureKind
-from fupin.monitoring import actions
-from fupin.monitoring.models import Case, Channel, EliminationMode, Objection, Phase
-from fupin.monitoring.selectors import CaseFilters
+from fupin.monitoring import actions, events
+from fupin.monitoring.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Channel,
+    EliminationMode,
+    Objection,
+    Phase,
+)
+from fupin.monitoring.selectors import CaseFilters, attachable_steps
 from fupin.monitoring.transitions import OFFICIAL_ROLES, Step
+from fupin.monitoring.uploads import FILE_TYPES
 from fupin.registry import codes
 from fupin.registry.forms import BLANK, BootstrapForm, CodeField, CodeListField, DateInput
 from fupin.registry.selectors import households_visible_to
@@ -247,9 +258,33 @@ class ObjectionForm(StepForm):
         return actions.posting_object(actor=self.actor, case=self.case, **self.cleaned_data)
 
 
+def _step_choice(event: CaseEvent) -> tuple[int, str]:
+    return event.pk, f"{date_format(event.on, 'Y-m-d')} {events.label(event.action)}"
+
+
 class AttachmentForm(StepForm):
+    """A document or photo for the case, attached to one of its steps (or to the whole case).
+    The action checks the file (type, content, size) and that the step is the case's."""
+
+    # A number chosen from the case's steps; a step of another case is the action's refusal.
+    event = forms.IntegerField(label=_("Attach to the step"), required=False, widget=forms.Select)
     file = forms.FileField(label=_("File"))
     description = _text(_("Description"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["event"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = [
+            ("", _("The case as a whole")),
+            *(_step_choice(event) for event in attachable_steps(case=self.case)),
+        ]
+        upload = self.fields["file"]
+        limit = {"limit": settings.MONITORING_ATTACHMENT_MAX_MB}
+        upload.help_text = (
+            _("PDF, OFD, JPEG, PNG, WebP, Word, Excel or WPS; at most %(limit)s MB.") % limit
+        )
+        upload.widget.attrs["accept"] = ",".join(f".{ext}" for ext in FILE_TYPES)
 
     def act(self) -> Any:
         return actions.attachment_add(
@@ -257,6 +292,25 @@ class AttachmentForm(StepForm):
             case=self.case,
             upload=self.cleaned_data["file"],
             description=self.cleaned_data["description"],
+            event_id=self.cleaned_data["event"],
+        )
+
+
+class RemoveAttachmentForm(BootstrapForm):
+    """Why a wrongly attached file is taken off the case (kept in the timeline and the audit)."""
+
+    reason = _text(_("Why it is removed"), max_length=500)
+
+    def __init__(self, *args: Any, attachment: Attachment, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attachment, self.actor = attachment, actor
+        self.fields["reason"].widget.attrs["placeholder"] = _(
+            "e.g. attached to the wrong household"
+        )
+
+    def act(self) -> Any:
+        return actions.attachment_remove(
+            actor=self.actor, attachment=self.attachment, reason=self.cleaned_data["reason"]
         )
 
 

@@ -42,7 +42,10 @@ class LedgerEntry:
 
     @property
     def eliminated(self) -> bool:
-        return self.case is not None and self.case.state == CaseState.ELIMINATED
+        """The latest decided case says; without one, the registry (e.g. a national import)."""
+        if self.case is not None:
+            return self.case.state == CaseState.ELIMINATED
+        return self.household.risk_eliminated
 
     @property
     def identified_on(self) -> dt.date | None:

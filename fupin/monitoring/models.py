@@ -70,11 +70,8 @@ class Channel(models.TextChoices):
     OTHER = "媒体/信访等其他", _("Media, petitions and other feedback")
 
 
-class EliminationMode(models.TextChoices):
-    """风险消除方式."""
-
-    ASSISTED = "帮扶消除", _("Eliminated through assistance")
-    NATURAL = "自然消除", _("Eliminated by itself")
+# 风险消除方式: the registry's code list (a household keeps how its risk was eliminated).
+EliminationMode = codes.EliminationMode
 
 
 class Phase(models.TextChoices):
@@ -267,24 +264,58 @@ class AttachmentKind(models.TextChoices):
     PHOTO = "photo", _("Photo")
 
 
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def current(self) -> AttachmentQuerySet:
+        """Attachments not removed."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Attachment(models.Model):
-    """A document or photo uploaded to a step of a case; served only through a scoped view."""
+    """A document or photo uploaded to a case, usually to one step of its timeline; served only
+    through a view that checks the reader's scope.
+
+    A wrongly attached file is removed, not deleted: the row stays (who uploaded it, its name,
+    size and SHA-256 digest, who removed it, when and why) and the file's content is erased
+    from storage (docs/monitoring.md, "Removing a wrongly attached file").
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     event = models.ForeignKey(
         CaseEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=AttachmentKind.choices)
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    file = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
     token = models.CharField(max_length=32, unique=True)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64, blank=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.CharField(_("reason for removing"), max_length=500, blank=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | ~Q(removal_reason=""),
+                name="attachment_removed_with_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -20,8 +21,8 @@ from fupin.monitoring import display
 from fupin.monitoring.dashboard import Dashboard
 from fupin.monitoring.gate import Check
 from fupin.monitoring.ledger import LedgerEntry
-from fupin.monitoring.models import Case, CaseEvent, Clue, Objection, Posting
-from fupin.monitoring.selectors import CaseFilters
+from fupin.monitoring.models import Attachment, Case, CaseEvent, Clue, Objection, Posting
+from fupin.monitoring.selectors import CaseFilters, case_attachments
 from fupin.monitoring.transitions import steps_for
 from fupin.registry.schemas import Amount
 from fupin.registry.selectors import can_see_sensitive, household_head
@@ -151,6 +152,10 @@ class ApproveEliminationIn(_In):
     note: str = ""
 
 
+class AttachmentRemoveIn(_In):
+    reason: str = Field(description="Why the file is removed, e.g. 传错户 (kept in the timeline).")
+
+
 class KeepMonitoringIn(_In):
     on: dt.date = Field(default_factory=_today)
     reason: str
@@ -160,6 +165,7 @@ class KeepMonitoringIn(_In):
 
 
 class EventOut(Schema):
+    id: int = Field(description="The step's id: `event_id` when attaching a file to it.")
     action: str
     label: str
     on: dt.date
@@ -170,13 +176,17 @@ class EventOut(Schema):
     note: str
 
     @classmethod
-    def build(cls, event: CaseEvent) -> EventOut:
+    def build(cls, event: CaseEvent, *, sensitive: bool = True) -> EventOut:
         from fupin.monitoring.events import label
 
         details = {k: v for k, v in event.details.items() if k not in ("officials",)}
         if "officials" in event.details:
             details["officials"] = [item["name"] for item in event.details["officials"]]
+        note = event.note
+        if not sensitive:  # a file name or a note may carry an ID number or a phone number
+            details, note = display.mask_evidence(details), display.mask_text(note)
         return cls(
+            id=event.pk,
             action=event.action,
             label=label(event.action),
             on=event.on,
@@ -184,7 +194,60 @@ class EventOut(Schema):
             to_state=event.to_state,
             actor=str(event.actor) if event.actor else "",
             details=details,
-            note=event.note,
+            note=note,
+        )
+
+
+class AttachmentOut(Schema):
+    id: int
+    case_id: int
+    event_id: int | None = Field(description="The step it is attached to; null: the case.")
+    step_label: str
+    kind: str = Field(description="document or photo")
+    name: str = Field(description="The original file name (ID and phone numbers masked for "
+                      "roles that may not see them).")  # fmt: skip
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    removed: bool
+    removed_at: dt.datetime | None
+    removed_by: str
+    removal_reason: str
+    download_url: str | None = Field(
+        description="Where to fetch the file; null once removed or if your role may not open "
+        "case files."
+    )
+
+    @classmethod
+    def build(cls, attachment: Attachment, *, sensitive: bool) -> AttachmentOut:
+        from fupin.monitoring.events import label
+
+        shown = (lambda text: text) if sensitive else display.mask_text
+        event = attachment.event
+        url = None
+        if sensitive and not attachment.is_removed:
+            url = reverse("api:attachment_file", kwargs={"attachment_id": attachment.pk})
+        return cls(
+            id=attachment.pk,
+            case_id=attachment.case_id,
+            event_id=attachment.event_id,
+            step_label=label(event.action) if event else "",
+            kind=attachment.kind,
+            name=shown(attachment.original_name),
+            content_type=attachment.content_type,
+            size=attachment.size,
+            sha256=attachment.sha256,
+            description=shown(attachment.description),
+            uploaded_by=str(attachment.uploaded_by) if attachment.uploaded_by else "",
+            uploaded_at=attachment.uploaded_at,
+            removed=attachment.is_removed,
+            removed_at=attachment.removed_at,
+            removed_by=str(attachment.removed_by) if attachment.removed_by else "",
+            removal_reason=attachment.removal_reason,
+            download_url=url,
         )
 
 
@@ -324,6 +387,7 @@ class CaseOut(CaseListItemOut):
     timeline: list[EventOut]
     postings: list[PostingOut]
     measures: list[MeasureOut]
+    attachments: list[AttachmentOut]
     gate: list[CheckOut] | None
 
     @classmethod
@@ -345,7 +409,9 @@ class CaseOut(CaseListItemOut):
             eliminated_on=case.eliminated_on,
             allowed_steps=steps_for(case.state, user.role),
             clues=[ClueOut.build(c, sensitive=sensitive) for c in case.clues.all()],
-            timeline=[EventOut.build(e) for e in case.events.select_related("actor")],
+            timeline=[
+                EventOut.build(e, sensitive=sensitive) for e in case.events.select_related("actor")
+            ],
             postings=[PostingOut.build(p) for p in case.postings.prefetch_related("objections")],
             measures=[
                 MeasureOut(
@@ -359,6 +425,9 @@ class CaseOut(CaseListItemOut):
                     amount=str(m.amount) if m.amount is not None else None,
                 )
                 for m in Measure.objects.filter(household=case.household)
+            ],
+            attachments=[
+                AttachmentOut.build(a, sensitive=sensitive) for a in case_attachments(case=case)
             ],
             gate=[CheckOut.build(c) for c in gate] if gate is not None else None,
         )

@@ -11,18 +11,20 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from fupin.accounts.models import OrgUnit, User
 from fupin.accounts.scope import villages_visible_to
 from fupin.core.errors import NotFound
+from fupin.monitoring import events
 from fupin.monitoring.models import (
     PENDING_STATES,
     POSTING_STATES,
     TERMINAL_STATES,
     Attachment,
     Case,
+    CaseEvent,
     CaseState,
     Objection,
 )
 from fupin.monitoring.transitions import TRANSITIONS
 from fupin.registry.models import Household
-from fupin.registry.selectors import households_visible_to
+from fupin.registry.selectors import can_see_sensitive, households_visible_to
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -95,9 +97,10 @@ def objection_get(*, user: User, objection_id: int) -> Objection:
 
 
 def attachment_get(*, user: User, attachment_id: int) -> Attachment:
+    """One attachment of a case the user may see (removed ones too), or NotFound."""
     attachment = (
         Attachment.objects.filter(case__in=cases_visible_to(user), pk=attachment_id)
-        .select_related("case")
+        .select_related("case", "event", "uploaded_by", "removed_by")
         .first()
     )
     if attachment is None:
@@ -105,8 +108,28 @@ def attachment_get(*, user: User, attachment_id: int) -> Attachment:
     return attachment
 
 
-def case_timeline(*, case: Case) -> QuerySet:  # type: ignore[type-arg]
-    return case.events.select_related("actor").prefetch_related("attachments").order_by("at", "id")
+def may_open_files(user: User) -> bool:
+    """Whether the user may open the files of the cases they see. Attached documents hold ID
+    card copies, medical bills and photos of homes: only roles that may see ID numbers, phones
+    and health (registry.view_sensitive) open them; the others see the list, masked."""
+    return can_see_sensitive(user)
+
+
+def case_attachments(*, case: Case) -> QuerySet[Attachment]:
+    """The case's attachments, removed ones included, in the order they were attached."""
+    return case.attachments.select_related("event", "uploaded_by", "removed_by").order_by(
+        "uploaded_at", "id"
+    )
+
+
+def attachable_steps(*, case: Case) -> QuerySet[CaseEvent]:
+    """The timeline rows of the case a file may be attached to (not the rows about files)."""
+    return case.events.exclude(action__in=events.FILE_ROWS).order_by("at", "id")
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+    """The case's timeline rows in the order they were written (files: case_attachments)."""
+    return case.events.select_related("actor").order_by("at", "id")
 
 
 def open_case_of(*, household: Household) -> Case | None:

@@ -22,6 +22,11 @@ urlpatterns = [
     ],
     path("objections/<int:objection_id>/answer/", views.objection_answer, name="objection_answer"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
+    path(
+        "attachments/<int:attachment_id>/remove/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
     path("notice/", views.notice, name="notice"),
     path("notice.pdf", views.notice_pdf, name="notice_pdf"),
     path("ledger/", views.ledger, name="ledger"),

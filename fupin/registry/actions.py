@@ -427,6 +427,43 @@ def household_set_risks(
     return locked
 
 
+@transaction.atomic
+def household_record_elimination(
+    *,
+    actor: User,
+    household: Household,
+    eliminated: bool,
+    mode: str = "",
+    eliminated_on: dt.date | None = None,
+    reason: str,
+) -> Household:
+    """风险消除: the household's risk is eliminated (how, on which day), or monitored again."""
+    _require(actor, Capability.CHANGE_STATUS)
+    locked = _lock_household(actor, household, None)
+    clean = {
+        "risk_eliminated": eliminated,
+        "elimination_mode": check_choice("mode", mode, codes.EliminationMode) if eliminated else "",
+        "risk_eliminated_on": eliminated_on if eliminated else None,
+    }
+    before = _snapshot(locked, clean)
+    changes = audit.diff(before, clean)
+    if not changes:
+        return locked
+    for name, value in clean.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*clean, "updated_at"])
+    _bump(locked)
+    audit.record(
+        actor=actor,
+        action="household.record_elimination",
+        target=locked,
+        org_unit=locked.village,
+        changes=changes,
+        reason=reason,
+    )
+    return locked
+
+
 # ---- members ------------------------------------------------------------------------------
 
 

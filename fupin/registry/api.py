@@ -9,13 +9,14 @@ answers with the household as it now stands, so the client has the new `version`
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Status
 
 from fupin.accounts.api import caller
 from fupin.accounts.models import User
 from fupin.registry import actions, codes, schemas, selectors
 from fupin.registry.models import Household, Member, MemberStatus
+from fupin.registry.national import export
 from fupin.registry.schemas import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["registry"])
@@ -303,3 +304,39 @@ def summary(request: HttpRequest) -> object:
     monitoring category."""
     rows = selectors.registry_summary(user=caller(request))
     return [schemas.SummaryRowOut(**vars(row)) for row in rows]
+
+
+@router.get(
+    "/export/national",
+    response={200: None, 400: schemas.ErrorOut, **READ_ERRORS},
+    summary="The registry in the national layout (（自定义）监测对象信息, xlsx)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Title on row 1, 收入年度 on row 2, the header on row 3; one row "
+                "per person.",
+                "content": {export.XLSX: {}},
+            }
+        }
+    },
+)
+def national_export(request: HttpRequest, village: str = "", year: int | None = None) -> object:
+    """The active households of your area (or of one `village`, by its code) with their active
+    members, in the national 防返贫监测信息系统 layout (a), with the income of `year` (default:
+    last year). ID numbers, phones and health are masked unless your role may see them. Import
+    the file with the data hub's `national` source."""
+    user = caller(request)
+    chosen_village = export.check_village(user, village)
+    chosen_year = export.check_year(year)
+    stream = export.workbook(
+        user=user,
+        village=chosen_village,
+        year=chosen_year,
+        sensitive=selectors.can_see_sensitive(user),
+    )
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=export.download_name(chosen_village, chosen_year),
+        content_type=export.XLSX,
+    )

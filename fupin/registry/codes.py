@@ -50,6 +50,13 @@ def categories_in_force(year: int) -> tuple[MonitoringCategory, ...]:
     return CATEGORIES_2020 if year <= 2020 else CATEGORIES_2021
 
 
+class EliminationMode(models.TextChoices):
+    """风险消除方式 (dm_fxxcfs)."""
+
+    ASSISTED = "帮扶消除", _("Eliminated through assistance")
+    NATURAL = "自然消除", _("Eliminated by itself")
+
+
 class PovertyCause(models.TextChoices):
     """致贫原因."""
 

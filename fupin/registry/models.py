@@ -60,6 +60,13 @@ class Household(models.Model):
         _("identified for monitoring on"), null=True, blank=True
     )
     lifted_out_year = models.PositiveSmallIntegerField(_("year lifted out"), null=True, blank=True)
+    # 风险是否已消除 / 风险消除方式 / 消除监测时间, as the national system records them: written
+    # by the county's approval of a risk elimination (fupin.monitoring) or by a national import.
+    risk_eliminated = models.BooleanField(_("risk eliminated"), default=False)
+    elimination_mode = models.CharField(
+        _("elimination mode"), max_length=8, choices=codes.EliminationMode.choices, blank=True
+    )
+    risk_eliminated_on = models.DateField(_("risk eliminated on"), null=True, blank=True)
     main_cause = models.CharField(
         _("main cause of poverty"), max_length=16, choices=codes.PovertyCause.choices, blank=True
     )
@@ -276,7 +283,10 @@ class StatusChange(models.Model):
     old_monitoring_category = models.CharField(max_length=16, blank=True)
     new_monitoring_category = models.CharField(max_length=16, blank=True)
     reason = models.TextField(_("reason"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null for a change made by a national import run from the command line without a user.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -520,7 +520,7 @@ class StatusChangeOut(Schema):
     @classmethod
     def build(cls, change: StatusChange) -> StatusChangeOut:
         plain = {name: getattr(change, name) for name in cls.model_fields if name != "actor"}
-        return cls(**plain, actor=str(change.actor))
+        return cls(**plain, actor=str(change.actor) if change.actor else "")
 
 
 class HistoryOut(Schema):

@@ -7,6 +7,7 @@ from fupin.registry import views
 app_name = "registry"
 urlpatterns = [
     path("households/", views.household_list, name="household_list"),
+    path("export/national.xlsx", views.national_export, name="national_export"),
     path("households/new/", views.household_register, name="household_register"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
     path("households/<int:household_id>/edit/", views.household_edit, name="household_edit"),

@@ -11,17 +11,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from fupin.accounts.models import User
 from fupin.accounts.roles import Capability
+from fupin.accounts.scope import villages_visible_to
 from fupin.core.errors import DomainError, NotFound, PermissionDenied
 from fupin.registry import actions, codes, display, forms, selectors
 from fupin.registry.models import Household, Member, MemberStatus
+from fupin.registry.national import export
 
 PAGE_SIZE = 50
 ACTIVE_HEADS = Prefetch(
@@ -117,6 +128,8 @@ def household_list(request: AuthedRequest) -> HttpResponse:
         "page_range": page.paginator.get_elided_page_range(page.number),
         "rows": display.household_rows(page.object_list, user=user),
         "can_register": user.can(Capability.REGISTER_HOUSEHOLD),
+        "export_villages": villages_visible_to(user),
+        "export_year": export.default_income_year(),
     }
     template = "registry/household_list.html"
     if _is_htmx_swap(request):
@@ -155,6 +168,37 @@ def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
         "can_change_status": user.can(Capability.CHANGE_STATUS),
     }
     return render(request, "registry/household_detail.html", context)
+
+
+@login_required
+@require_GET
+def national_export(request: AuthedRequest) -> HttpResponseBase:
+    """全国系统格式: the households of the user's area, or of one village, in layout (a)."""
+    user = request.user
+    try:
+        village = export.check_village(user, request.GET.get("village", ""))
+        year = export.check_year(_year(request.GET.get("year")))
+    except DomainError as refused:
+        messages.error(request, str(refused.message))
+        return redirect("registry:household_list")
+    stream = export.workbook(
+        user=user, village=village, year=year, sensitive=selectors.can_see_sensitive(user)
+    )
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=export.download_name(village, year),
+        content_type=export.XLSX,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _year(text: str | None) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else 0
 
 
 # ---- writing ------------------------------------------------------------------------------

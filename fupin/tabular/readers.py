@@ -92,4 +92,6 @@ def open_csv(opener: Opener, filename: str) -> Table:
         sheet_name=name,
         engine="csv",
         _row_source=lambda: csv_rows(opener, encoding, delimiter),
+        encoding=encoding,
+        delimiter=delimiter,
     )

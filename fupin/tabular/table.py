@@ -68,6 +68,9 @@ class Table:
     _row_source: Callable[[], RowStream] = field(repr=False)
     merged_ranges: tuple[CellRange, ...] = ()
     filename: str = ""
+    # A CSV's encoding and delimiter as sniffed ("" for a workbook), for readers of the raw file.
+    encoding: str = ""
+    delimiter: str = ""
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     def rows(self) -> RowStream:

@@ -19,8 +19,15 @@ The world holds a 民政 batch with a row about household_a's head, one promoted
 saved column mapping, so a leak through an import shows up like any other.
 
 Monitoring (fupin.monitoring): household_a has a case posted in 凉风村 with an objection and an
-attachment; each API step is walked from the state it is taken in by the role that takes it
+attachment, whose file only the roles that may see ID numbers open (OPENS_FILES); each API step
+is walked from the state it is taken in by the role that takes it
 (fupin/monitoring/tests/walk.py), so a refusal from outside the village is the scope's.
+
+User management (fupin.accounts) is the work of the roles with `accounts.manage_users`: the
+others get 403 (lists, forms) or 404 (one account, as if it did not exist). The world holds a
+cadre of 凉风村 with a phone and a live token, and a deactivated one to reactivate
+(fupin/accounts/tests/walk.py). Changing one's own password (OWN_ACCOUNT) is open to everyone
+and changes only the caller's own account.
 """
 
 from __future__ import annotations
@@ -39,7 +46,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 
-from fupin.accounts.models import AuditEvent
+from fupin.accounts.models import AuditEvent, User
+from fupin.accounts.tests import walk as accounts_walk
 from fupin.accounts.tests.factories import UserFactory
 from fupin.api import api
 from fupin.datahub import actions as datahub_actions
@@ -76,6 +84,15 @@ NOT_THEIR_WORK = {
     # screening runs: village roles and helpers work with the findings, not the runs
     "api/v1/screening/runs": ("village_cadre_a", "work_team_a", "paired_helper"),
     "screening/runs/": ("village_cadre_a", "work_team_a", "paired_helper"),
+    # user management: only the township office and the system administrator manage users
+    "accounts/users/": accounts_walk.NOT_MANAGERS,
+    "api/v1/accounts/users": accounts_walk.NOT_MANAGERS,
+}
+# Routes that open a case's files (ID card copies, medical bills): only roles that may see ID
+# numbers, phones and health open them; the read-only roles see the list and get 403 here.
+OPENS_FILES = {
+    "monitoring/attachments/<int:attachment_id>/",
+    "api/v1/monitoring/attachments/<attachment_id>/file",
 }
 SEES_EVERYTHING = ["township_officer", "county_officer", "system_admin"]
 SEES_AND_EDITS = ["village_cadre_a", "work_team_a", "paired_helper"]
@@ -131,6 +148,8 @@ def _parameter_value(pattern: str, match: re.Match[str], world: World) -> int:
         return world.mapping.pk
     if name in ("case_id", "objection_id", "attachment_id") and world.monitoring:
         return getattr(world.monitoring, name.removesuffix("_id")).pk
+    if name == "user_id" and world.accounts:
+        return world.accounts.user_for(pattern).pk
     if name in ("run_id", "finding_id") and world.screening:
         return getattr(world.screening, name.removesuffix("_id")).pk
     # A bare `pk`/`id` is named by the path segment before it: members/<pk>, households/<pk>.
@@ -202,6 +221,7 @@ class World:
     mapping: ColumnMapping
     monitoring: monitoring_walk.MonitoringWorld | None = None  # household_a's posted case
     screening: screening_walk.ScreeningWorld | None = None  # a finding about household_a
+    accounts: accounts_walk.AccountsWorld | None = None  # accounts of 凉风村 to manage
 
     def markers(self) -> set[str]:
         """What would show that household_a leaked."""
@@ -218,15 +238,20 @@ class World:
         """What a role without sensitive access must not see even of a household it may see."""
         return {self.head.id_number, self.member.id_number, HEAD_PHONE}
 
-    def state(self) -> dict[str, Any]:
+    def state(self, but: User | None = None) -> dict[str, Any]:
+        """Everything a write could change; `but`'s own account is left out (OWN_ACCOUNT)."""
         household = self.household
+        audit = AuditEvent.objects.all()
+        if but is not None:
+            audit = audit.exclude(subject_type="accounts.user", subject_id=str(but.pk))
         return {
+            **accounts_walk.state(but=but),
             "household": Household.objects.filter(pk=household.pk).values().get(),
             "members": list(Member.objects.filter(household=household).values()),
             "incomes": list(IncomeRecord.objects.filter(household=household).values()),
             "risks": list(HouseholdRisk.objects.filter(household=household).values()),
             "status_changes": StatusChange.objects.filter(household=household).count(),
-            "audit": AuditEvent.objects.count(),
+            "audit": audit.count(),
             "households_of_the_village": Household.objects.filter(
                 village=household.village
             ).count(),
@@ -290,6 +315,7 @@ def world(org, household_a, household_b, township_officer, helper_cadre, paired_
     )
     built.monitoring = monitoring_walk.build_world(household_a, [township_officer, paired_helper])
     built.screening = screening_walk.build_world(household_a, township_officer)
+    built.accounts = accounts_walk.build_world(household_a.village)
     return built
 
 
@@ -338,14 +364,17 @@ def plausible(world: World) -> dict[str, Any]:
         "removed_on": "2025-01-01",
         **monitoring_walk.plausible(world.monitoring, world.household),
         **screening_walk.plausible(),
+        **accounts_walk.plausible(),
         "feed": "civil_affairs",
         "columns": {"id_number": "身份证号", "name": "姓名", "benefit": "救助类别"},
         "period": "2025-06",
     }
 
 
-def _upload(world: World) -> dict[str, Any]:
-    """A department file for a multipart upload: the head's 低保 of another month."""
+def _upload(world: World, route: Route) -> dict[str, Any]:
+    """A file for a multipart upload: a case's photo, or the head's 低保 of another month."""
+    if route.pattern.startswith("api/v1/monitoring/"):
+        return {"file": monitoring_walk.upload()}
     content = _civil_affairs_file(world.head)
     return {"file": io.BytesIO(content)}
 
@@ -376,7 +405,7 @@ def _write(client: Client, route: Route, method: str, world: World):
     url, values = route.url(world), plausible(world)
     found = _body_schema(route, method) if route.is_api else None
     if found is not None and found[0] == "multipart/form-data":
-        body = _api_body(route, method, {**values, **_upload(world)})
+        body = _api_body(route, method, {**values, **_upload(world, route)})
         return client.post(url, body)
     if route.is_api:
         body = _api_body(route, method, values)
@@ -472,7 +501,8 @@ def test_a_role_outside_the_village_cannot_change_household_a_on_any_route(
 ):
     # given
     client = _as(request, persona)
-    before = world.state()
+    own = request.getfixturevalue(persona) if route.pattern in accounts_walk.OWN_ACCOUNT else None
+    before = world.state(but=own)
     # when
     response = _write(client, route, method, world)
     # then
@@ -482,7 +512,7 @@ def test_a_role_outside_the_village_cannot_change_household_a_on_any_route(
         assert response.status_code in (403, 404, 405)
     else:
         assert response.status_code < 500
-    assert world.state() == before
+    assert world.state(but=own) == before
     assert _leaks(response, world.markers()) == set()
 
 
@@ -513,7 +543,9 @@ def test_a_role_that_may_see_household_a_opens_every_route(request, world, route
         assert response.status_code in expected, url
         assert _leaks(response, world.markers()) == set(), url
         return
-    if route.is_api or persona in SEES_EVERYTHING:
+    if route.pattern in OPENS_FILES and persona in READ_ONLY:
+        assert response.status_code == 403, url
+    elif route.is_api or persona in SEES_EVERYTHING:
         assert response.status_code == 200
     elif _as(request, "leader").get(url, follow=True).status_code == 200:
         assert response.status_code == 200  # a page even a read-only role may open

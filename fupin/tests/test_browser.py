@@ -1,11 +1,14 @@
 """A person's walk through the registry in headless Chromium (Debian's), driven by Playwright:
-log in, search a household, open it, edit a member, and see the change in the history."""
+log in, search a household, open it, edit a member, and see the change in the history; and,
+on a monitoring case, attach a photo to the home-visit step and see it under that step."""
 
 import os
 
 import pytest
 from django.contrib.auth.hashers import make_password
 
+from fupin.monitoring.models import CaseState
+from fupin.monitoring.tests.steps import Cast, open_case, walk
 from fupin.registry.models import Member
 from fupin.tests.browser_support import chromium_available, launch
 
@@ -95,3 +98,45 @@ def test_a_bad_id_number_is_refused_in_chinese_and_nothing_is_written(
 
     assert "身份证号码校验码不正确" in page.locator("main").inner_text()
     assert household.members.count() == 1
+
+
+def test_a_village_cadre_attaches_a_photo_to_the_home_visit_and_sees_it_under_that_step(
+    browser_page, live_server, cadre_with_household, work_team_a, township_officer,
+    county_officer, tmp_path,
+):  # fmt: skip
+    page = browser_page
+    cadre, household = cadre_with_household
+    # given household_a's case after the home visit (clue ▸ application ▸ visit)
+    cast = Cast(cadre=cadre, team=work_team_a, township=township_officer, county=county_officer)
+    case = walk(cast, open_case(cast, household), CaseState.VERIFIED)
+    visit = case.events.get(action="verify")
+    photo = tmp_path / "入户照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 256)
+
+    # when the cadre opens the case and chooses to attach a file to the home-visit step
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", cadre.username)
+    page.fill("input[name=password]", "browser-pass-1")
+    page.click("form[action$='/login/'] button[type=submit]")
+    page.wait_for_url("**/registry/households/**")
+    page.goto(f"{live_server.url}/monitoring/cases/{case.pk}/")
+    page.click(f"#event-{visit.pk} a.attach-link")
+    page.wait_for_url(f"**/monitoring/cases/{case.pk}/?attach={visit.pk}#attachment")
+    assert page.input_value("main form#attachment select[name=event]") == str(visit.pk)
+    page.set_input_files("main form#attachment input[name=file]", str(photo))
+    page.fill("main form#attachment input[name=description]", "房屋现状")
+    with page.expect_navigation():
+        page.click("main form#attachment button[type=submit]")
+    page.screenshot(path=str(tmp_path / "case-with-photo.png"), full_page=True)
+
+    # then the photo is listed under the home-visit step, and nowhere else in the timeline
+    assert page.locator(".invalid-feedback, .alert-danger").all_inner_texts() == []
+    files = page.locator(f"#event-{visit.pk} .files").inner_text()
+    assert "入户照片.jpg" in files and "房屋现状" in files
+    application = case.events.get(action="apply")
+    assert "入户照片.jpg" not in page.locator(f"#event-{application.pk}").inner_text()
+    attachment = case.attachments.get()
+    assert (attachment.event_id, attachment.kind) == (visit.pk, "photo")
+    # and the link under the step opens the photo
+    link = page.locator(f"#event-{visit.pk} .files a.file-name")
+    assert link.get_attribute("href") == f"/monitoring/attachments/{attachment.pk}/"

@@ -13,7 +13,7 @@ from itertools import islice
 
 from fupin.datahub import errors
 from fupin.datahub.excel import Column
-from fupin.datahub.feeds import Feed
+from fupin.datahub.feeds import Source
 from fupin.tabular.cells import normalize_label
 from fupin.tabular.errors import TabularError, ValueProblem
 from fupin.tabular.readers import Header, Table, locate_header
@@ -40,7 +40,7 @@ class ColumnPlan:
         return [text for i, text in enumerate(self.header.columns) if text and i not in used]
 
 
-def plan_columns(table: Table, feed: Feed, mapping: dict[str, str] | None) -> ColumnPlan:
+def plan_columns(table: Table, feed: Source, mapping: dict[str, str] | None) -> ColumnPlan:
     """The header of the sheet and which column fills which field.
 
     Without a mapping the header is the row naming most of the feed's known headers. If no row

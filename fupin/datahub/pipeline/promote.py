@@ -1,6 +1,7 @@
 """Promote a staged batch into its department table in one transaction, and roll one back.
 
-Promotion inserts the rows whose natural key is new and overwrites the rows whose values
+Promotion takes the feed's lock, then goes through the staged rows a part at a time
+(`compare`): it inserts the rows whose natural key is new and overwrites the rows whose values
 changed, keeping the overwritten values in `ReplacedRow`; unchanged rows are left alone. A
 rollback restores what the batch overwrote and deletes what it inserted, unless a later batch
 has since overwritten rows of this one (that batch must be rolled back first). ADR 17.
@@ -8,20 +9,21 @@ has since overwritten rows of this one (that batch must be rolled back first). A
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.errors import DomainError
-from fupin.datahub.feeds import FEEDS
+from fupin.datahub.feeds import FEEDS, Feed
 from fupin.datahub.models import ImportBatch, ReplacedRow
-from fupin.datahub.pipeline import tables
-from fupin.datahub.pipeline.stage import read_staged
+from fupin.datahub.pipeline import compare, store, tables
 
 Progress = Callable[[int], None]
 RESTORE_CHUNK = 2000
+LOCK_NAMESPACE = 0x66757069  # "fupi": the first key of the data hub's advisory locks
 
 
 @dataclass
@@ -31,40 +33,55 @@ class Promoted:
     unchanged: int = 0
 
 
+def feed_lock_key(feed: Feed) -> tuple[int, int]:
+    """The two int4 keys of the feed's advisory lock on PostgreSQL (stable across processes)."""
+    key = zlib.crc32(feed.table.encode())
+    return LOCK_NAMESPACE, key - (1 << 32) if key >= 1 << 31 else key
+
+
+def lock_feed(feed: Feed, batch: ImportBatch) -> None:
+    """Only one promotion (or rollback) of a feed at a time, until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock on the feed, so a second promotion waits
+    for the first to commit and then compares with what it wrote. SQLite has one writer at a
+    time already; a first write takes that lock now, before the table is read, so that the
+    comparison cannot be made on a snapshot another writer is about to change.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(feed_lock_key(feed)))
+        else:
+            ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=batch.heartbeat_at)
+
+
 def promote(batch: ImportBatch, progress: Progress) -> Promoted:
     """Write the staged rows (the caller marks the batch promoted in the same transaction)."""
     feed = FEEDS[batch.feed]
+    lock_feed(feed, batch)
     done = Promoted()
     rows_done = 0
-    for chunk in read_staged(batch):
-        existing = tables.existing_rows(feed, [row[1] for row in chunk])
-        inserts: list[tables.Row] = []
-        updates: list[tuple[int, tables.Row]] = []
-        replaced: list[ReplacedRow] = []
-        for row in chunk:
-            found = existing.get(row[1])
-            if found is None:
-                inserts.append(row)
-            elif found.values == tuple(row[2:]):
-                done.unchanged += 1
-            else:
-                updates.append((found.row_id, row))
-                replaced.append(
+    with store.attached(batch.pk) as duck:
+        for part in compare.parts(duck, feed, with_rows=True):
+            tables.insert(feed, batch.pk, part.new)
+            tables.update(feed, batch.pk, [(row_id, row) for row_id, row, _old in part.updated])
+            ReplacedRow.objects.bulk_create(
+                [
                     ReplacedRow(
                         batch_id=batch.pk,
                         table=feed.table,
-                        row_id=found.row_id,
-                        previous_batch_id=found.batch_id,
-                        values=tables.previous_values(feed, found),
+                        row_id=row_id,
+                        previous_batch_id=old["batch_id"],
+                        values=old,
                     )
-                )
-        tables.insert(feed, batch.pk, inserts)
-        tables.update(feed, batch.pk, updates)
-        ReplacedRow.objects.bulk_create(replaced, batch_size=1000)
-        done.new += len(inserts)
-        done.updated += len(updates)
-        rows_done += len(chunk)
-        progress(rows_done)
+                    for row_id, _row, old in part.updated
+                ],
+                batch_size=1000,
+            )
+            done.new += part.new_count
+            done.updated += part.updated_count
+            done.unchanged += part.unchanged
+            rows_done += part.size
+            progress(rows_done)
     return done
 
 
@@ -77,6 +94,8 @@ def rollback_blocker(batch: ImportBatch) -> int | None:
 @transaction.atomic
 def rollback(batch: ImportBatch) -> tuple[int, int]:
     """Restore the rows the batch overwrote and delete those it inserted: (restored, deleted)."""
+    feed = FEEDS[batch.feed]
+    lock_feed(feed, batch)
     blocker = rollback_blocker(batch)
     if blocker is not None:
         raise DomainError(
@@ -85,7 +104,6 @@ def rollback(batch: ImportBatch) -> tuple[int, int]:
             % {"later": blocker},
             status=409,
         )
-    feed = FEEDS[batch.feed]
     restored = 0
     pending: list[tuple[int, dict[str, object]]] = []
     for replaced in ReplacedRow.objects.filter(batch=batch).iterator(chunk_size=RESTORE_CHUNK):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fupin.core.masking import mask_id_number
 from fupin.datahub import storage
-from fupin.datahub.feeds import FEEDS
+from fupin.datahub.feeds import SOURCES
 from fupin.datahub.models import BatchIssue, ImportBatch, IssueKind
 from fupin.tabular.writers import write_xlsx
 
@@ -39,7 +39,7 @@ def write_error_workbook(batch: ImportBatch) -> Path:
 
 
 def write_issues(batch: ImportBatch, target: str | Path | BinaryIO, *, mask: bool) -> int:
-    feed = FEEDS[batch.feed]
+    feed = SOURCES[batch.feed]
     with translation.override(settings.LANGUAGE_CODE):
         title = _("%(feed)s: rows not imported (batch #%(batch)s, %(file)s)") % {
             "feed": feed.name,

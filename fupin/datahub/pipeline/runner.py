@@ -19,10 +19,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.errors import DomainError
 from fupin.datahub import storage
+from fupin.datahub.feeds import NATIONAL
 from fupin.datahub.models import WORKING_STATES, BatchIssue, BatchStatus, ImportBatch
+from fupin.datahub.national import promote as national_promote
+from fupin.datahub.national import stage as national_stage
 from fupin.datahub.pipeline import promote as promoting
 from fupin.datahub.pipeline import stage as staging
+from fupin.datahub.pipeline import store as staged_rows
 from fupin.tabular.errors import TabularError
 
 Display = Callable[[str, int], None]  # (phase, rows processed)
@@ -44,7 +49,9 @@ def claim(batch_id: int, *, states: tuple[str, ...], to: str) -> ImportBatch | N
 
 
 class Reporter:
-    """Progress of a phase: on the batch row (unless inside a transaction) and on a display."""
+    """Progress of a phase on a display, and for the batch's page: on the batch row, or, inside
+    the promotion's transaction (whose writes no one else sees until it ends), in a small file
+    beside the staged rows (`storage.write_progress`)."""
 
     def __init__(self, batch: ImportBatch, phase: str, *, store: bool, display: Display | None):
         self.batch_id, self.phase, self.store, self.display = batch.pk, phase, store, display
@@ -59,6 +66,8 @@ class Reporter:
             ImportBatch.objects.filter(pk=self.batch_id).update(
                 rows_processed=rows, heartbeat_at=timezone.now()
             )
+        else:
+            storage.write_progress(self.batch_id, rows)
         if self.display is not None:
             self.display(self.phase, rows)
 
@@ -68,8 +77,9 @@ def run_staging(batch_id: int, display: Display | None = None) -> ImportBatch | 
     if batch is None:
         return None
     reset(batch)
+    stage = national_stage.stage if batch.feed == NATIONAL.code else staging.stage
     try:
-        staging.stage(batch, Reporter(batch, "staging", store=True, display=display))
+        stage(batch, Reporter(batch, "staging", store=True, display=display))
     except TabularError as problem:
         fail(batch, problem.code, problem.message, keep_issues=False)
     finally:
@@ -82,11 +92,10 @@ def run_promotion(batch_id: int, display: Display | None = None) -> ImportBatch 
     batch = claim(batch_id, states=(BatchStatus.PROMOTING,), to=BatchStatus.PROMOTING)
     if batch is None:
         return None
+    promote = national_promote.promote if batch.feed == NATIONAL.code else promoting.promote
     try:
         with transaction.atomic():
-            done = promoting.promote(
-                batch, Reporter(batch, "promoting", store=False, display=display)
-            )
+            done = promote(batch, Reporter(batch, "promoting", store=False, display=display))
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=BatchStatus.PROMOTED,
                 rows_new=done.new,
@@ -95,8 +104,11 @@ def run_promotion(batch_id: int, display: Display | None = None) -> ImportBatch 
                 finished_at=timezone.now(),
                 owner="",
             )
+    except DomainError as refused:  # the registry refuses what it accepted when staged
+        fail(batch, refused.code, refused.message, keep_issues=True)
     finally:
         fail_if_left(batch, BatchStatus.PROMOTING, keep_issues=True)
+        storage.remove(storage.progress_path(batch_id))
     storage.remove(storage.staging_path(batch_id))
     return ImportBatch.objects.get(pk=batch_id)
 
@@ -135,6 +147,8 @@ def fail(batch: ImportBatch, code: str, message: object, *, keep_issues: bool) -
         owner="",
     )
     storage.remove(storage.staging_path(batch.pk))
+    storage.remove(storage.progress_path(batch.pk))
+    staged_rows.discard(batch.pk)
 
 
 def fail_if_left(batch: ImportBatch, state: str, *, keep_issues: bool) -> None:

@@ -1,38 +1,51 @@
 """Read a batch's file, check every row, match people, stage the rows that can be promoted.
 
-One pass over the file, row by row: blank rows are counted apart; a row that does not parse is
-*rejected*; a row whose natural key already came earlier in the file is a *duplicate* (the first
-is kept); a person whose ID number is not an active member of the batch's unit is *unmatched*.
-The rest are staged to a JSON-lines file, a chunk per line, and compared with the department
-table to tell how many are new, would update a row, or are unchanged. Refused rows are kept as
-`BatchIssue`s and written to the error workbook.
+One pass over the file, a chunk of rows at a time: blank rows are counted apart; a row that does
+not parse is *rejected*; a row whose natural key already came earlier in the file is a
+*duplicate* (the first is kept); a person whose ID number is not an active member of the
+batch's unit is *unmatched*. The rest are staged, typed, in a DuckDB file (`store`), and then
+compared with the department table to tell how many are new, would update a row, or are
+unchanged. Refused rows are kept as `BatchIssue`s and written to the error workbook.
+
+The checks run on whole columns (`checks`, in DuckDB, on every core), with the Python parsers
+deciding every cell that is not in its plainest form and `rows.RowConverter` giving the reasons
+of every refused row, so the outcome and the Chinese reasons are those of a row-by-row check.
+A CSV is read by pyarrow when it reads it exactly as fupin.tabular would (`chunks`); otherwise,
+and for workbooks, by fupin.tabular.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from contextlib import closing
-from dataclasses import dataclass
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields
+from typing import Any
 
+import pyarrow as pa
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fupin.datahub import storage
 from fupin.datahub.feeds import FEEDS, Feed
 from fupin.datahub.models import BatchIssue, BatchStatus, ImportBatch, IssueKind
-from fupin.datahub.pipeline import report, tables
+from fupin.datahub.pipeline import compare, report, store
+from fupin.datahub.pipeline.checks import Checker
+from fupin.datahub.pipeline.chunks import (
+    Chunk,
+    NotPlain,
+    arrow_chunks,
+    arrow_possible,
+    python_chunks,
+)
 from fupin.datahub.pipeline.columns import ColumnPlan, plan_columns
-from fupin.datahub.pipeline.keys import KeyIndex
 from fupin.datahub.pipeline.rows import Problem, RowConverter
-from fupin.datahub.pipeline.tables import Row
+from fupin.datahub.pipeline.store import ALIAS, KEYS, quoted
 from fupin.registry.models import Member, MemberStatus
 from fupin.tabular.readers import SourceRow, Table, open_table
 
-CHUNK = 10_000
 Progress = Callable[[int], None]
+MEMBERS_CHUNK = 100_000
+ISSUES_BATCH = 1000
 
 
 @dataclass
@@ -105,74 +118,182 @@ def finish(batch: ImportBatch) -> None:
     batch.save()
 
 
-def active_members(batch: ImportBatch) -> dict[str, int]:
-    """ID number ▸ member id of every active member in the batch's unit."""
+def active_members(batch: ImportBatch) -> Iterator[list[tuple[str, int]]]:
+    """(ID number, member id) of every active member in the batch's unit, in chunks."""
     members = Member.objects.filter(
         status=MemberStatus.ACTIVE, household__village__path__startswith=batch.org_unit.path
-    )
-    return dict(members.values_list("id_number", "pk").iterator(chunk_size=10_000))
+    ).values_list("id_number", "pk")
+    sql, params = members.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(MEMBERS_CHUNK):
+            yield chunk
 
 
 class Reader:
-    """The one pass over the rows of a file."""
+    """The pass over the rows of a file, staging into the batch's DuckDB file."""
 
     def __init__(self, batch: ImportBatch, feed: Feed, plan: ColumnPlan, progress: Progress):
         self.batch, self.feed, self.plan, self.progress = batch, feed, plan, progress
-        self.converter = RowConverter(feed, plan, (batch.period_year, batch.period_month))
-        self.members = active_members(batch)
-        self.pending: list[tuple[SourceRow, dict[str, Any], str]] = []  # checked, not settled
-        self.staged: list[Row] = []
-        self.issues: list[BatchIssue] = []
+        period = (batch.period_year, batch.period_month)
+        self.converter = RowConverter(feed, plan, period)
+        self.checker = Checker(feed, plan, period)
         self.tally = Tally()
-        self.columns = tables.stored_columns(feed)
+        self.issues: list[BatchIssue] = []
         self.key_label = "、".join(
             feed.column(f).preset for f in feed.natural_key if f in feed.fields
         )
+        self.unmatched_reason = ""
+        self.columns = [name for name, _kind in store.column_types(feed) if name != "person_id"]
 
     def run(self, table: Table) -> Tally:
         header_row = self.plan.header.row_number
-        path = storage.staging_path(self.batch.pk)
-        with (
-            open(path, "w", encoding="utf-8") as out,
-            closing(table.rows()) as rows,
-            KeyIndex() as self.keys,
-        ):
-            for row in rows:
-                if row.number <= header_row:
-                    continue
-                if row.is_blank():
-                    self.tally.blank += 1
-                    continue
-                self.take(row)
-                if len(self.pending) >= CHUNK or len(self.issues) >= CHUNK:
-                    self.flush(out)
-            self.flush(out)
+        width = self.checker.width
+        with store.create(self.feed, self.batch.pk) as self.staging:
+            self.connection = self.staging.connection
+            self.load_members()
+            self.unmatched_reason = _("No active member of %(unit)s has this ID number.") % {
+                "unit": self.batch.org_unit.name
+            }
+            try:
+                if not arrow_possible(table, header_row):
+                    raise NotPlain("not a plain CSV")
+                self.read(
+                    arrow_chunks(self.batch.stored_path, table, header_row=header_row, width=width)
+                )
+            except NotPlain:
+                self.start_again()
+                id_index = self.plan.indexes.get("id_number", -1)
+                self.read(
+                    python_chunks(table, header_row=header_row, id_index=id_index, width=width)
+                )
+            self.staging.view()
+            self.compare()
         return self.tally
 
-    def take(self, row: SourceRow) -> None:
-        """Check a row; a row that passes waits for `settle` with the rest of its chunk."""
-        self.tally.read += 1
-        values, problems = self.converter.convert(row)
-        if problems:
-            self.tally.rejected += 1
-            self.refuse(row, IssueKind.REJECTED, problems[0].code, problems, values)
-            return
-        self.pending.append((row, values, self.feed.key_of(values)))
+    def load_members(self) -> None:
+        for chunk in active_members(self.batch):
+            numbers, people = zip(*chunk, strict=True)
+            members = pa.table(
+                {
+                    "id_number": pa.array(numbers, pa.string()),
+                    "person_id": pa.array(people, pa.int64()),
+                }
+            )
+            self.connection.register("members_chunk", members)
+            self.connection.execute(f"INSERT INTO {KEYS}.members SELECT * FROM members_chunk")
+            self.connection.unregister("members_chunk")
 
-    def settle(self) -> None:
-        """Duplicates, then people, for the checked rows of a chunk (in the order of the file)."""
-        hashes = [hash(key) for _row, _values, key in self.pending]
-        first_rows = self.keys.first_rows(hashes)
-        new: dict[int, int] = {}
-        for (row, values, key), digest in zip(self.pending, hashes, strict=True):
-            first = first_rows.get(digest) or new.get(digest)
-            if first is not None:
-                self.duplicate(row, values, first)
-                continue
-            new[digest] = row.number
-            self.match(row, values, key)
-        self.keys.add(new.items())
-        self.pending = []
+    def start_again(self) -> None:
+        """Forget what the pyarrow read had done, to read the file the Python way."""
+        BatchIssue.objects.filter(batch_id=self.batch.pk).delete()
+        self.issues = []
+        self.staging.start()
+        self.connection.execute(f"DELETE FROM {KEYS}.seen")
+        for name in (item.name for item in fields(Tally)):
+            setattr(self.tally, name, 0)
+
+    def read(self, chunks: Iterable[Chunk]) -> None:
+        for chunk in chunks:
+            self.tally.blank += chunk.blank
+            self.tally.read += chunk.table.num_rows
+            if chunk.table.num_rows:
+                self.connection.register("chunk", chunk.table)
+                try:
+                    self.checker.check(self.connection)
+                finally:
+                    self.connection.unregister("chunk")
+                self.check_in_python(chunk)
+                self.settle(chunk)
+            self.write_issues()
+            self.progress(self.tally.read + self.tally.blank)
+
+    def check_in_python(self, chunk: Chunk) -> None:
+        """Rows the SQL did not accept, row by row: the refused ones with their reasons."""
+        numbers = [
+            row
+            for (row,) in self.connection.execute(
+                "SELECT row FROM cur WHERE NOT ok ORDER BY row"
+            ).fetchall()
+        ]
+        if not numbers:
+            return
+        accepted: list[dict[str, Any]] = []
+        for number, row in sorted(chunk.source_rows(numbers).items()):
+            values, problems = self.converter.convert(row)
+            if problems:
+                self.tally.rejected += 1
+                self.refuse(row, IssueKind.REJECTED, problems[0].code, problems, values)
+            else:
+                accepted.append({"row": number, "natural_key": self.feed.key_of(values), **values})
+        self.connection.execute("DELETE FROM cur WHERE NOT ok")
+        if accepted:
+            self.add_accepted(accepted)
+
+    def add_accepted(self, accepted: list[dict[str, Any]]) -> None:
+        """Rows the Python check accepted where the SQL was not sure: their values as checked."""
+        names = ["row", "natural_key", *self.columns]
+        table = pa.table({name: pa.array([row.get(name) for row in accepted]) for name in names})
+        self.connection.register("accepted", table)
+        kinds = dict(store.column_types(self.feed))
+        values = ", ".join(
+            f"CAST({quoted(name)} AS {kinds[name]}) AS {quoted(name)}" for name in self.columns
+        )
+        self.connection.execute(
+            f"INSERT INTO cur BY NAME SELECT CAST(row AS BIGINT) AS row, TRUE AS ok, "
+            f"CAST(natural_key AS VARCHAR) AS natural_key, {values} FROM accepted"
+        )
+        self.connection.unregister("accepted")
+
+    def settle(self, chunk: Chunk) -> None:
+        """Duplicates, then people, for the accepted rows of a chunk (in the order of the file):
+        a key met in an earlier chunk, or earlier in this one, makes a duplicate; a first row
+        whose ID number is no active member's is unmatched; the others are staged."""
+        connection = self.connection
+        connection.execute(
+            "CREATE OR REPLACE TEMP TABLE settled AS WITH repeats AS ("
+            "SELECT natural_key, min(row) AS first FROM cur GROUP BY natural_key "
+            "HAVING count(*) > 1) "
+            "SELECT cur.row, cur.natural_key, "
+            "coalesce(seen.row, repeats.first, cur.row) AS first_row, m.person_id FROM cur "
+            f"LEFT JOIN {KEYS}.seen seen ON seen.natural_key = cur.natural_key "
+            "LEFT JOIN repeats ON repeats.natural_key = cur.natural_key "
+            f"LEFT JOIN {KEYS}.members m ON m.id_number = cur.id_number"
+        )
+        connection.execute(
+            f"INSERT INTO {KEYS}.seen SELECT natural_key, row FROM settled WHERE first_row = row"
+        )
+        stored = ", ".join(
+            "s.person_id AS person_id" if name == "person_id" else f"c.{quoted(name)}"
+            for name, _kind in store.column_types(self.feed)
+        )
+        self.staging.append(
+            connection.sql(
+                f"SELECT c.row AS source_row, c.natural_key, {stored} FROM cur c "
+                "JOIN settled s ON s.row = c.row "
+                "WHERE s.first_row = s.row AND s.person_id IS NOT NULL ORDER BY c.row"
+            ).to_arrow_table()
+        )
+        refused = connection.execute(
+            "SELECT s.row, s.first_row, c.id_number, c.name FROM settled s "
+            "JOIN cur c ON c.row = s.row "
+            "WHERE s.first_row <> s.row OR s.person_id IS NULL ORDER BY s.row"
+        ).fetchall()
+        if refused:
+            rows = chunk.source_rows([number for number, *_rest in refused])
+            for number, first, id_number, name in refused:
+                values = {"id_number": id_number, "name": name}
+                if first != number:
+                    self.duplicate(rows[number], values, first)
+                else:
+                    self.tally.unmatched += 1
+                    self.refuse(
+                        rows[number],
+                        IssueKind.UNMATCHED,
+                        "not_in_registry",
+                        self.unmatched_reason,
+                        values,
+                    )
 
     def duplicate(self, row: SourceRow, values: dict[str, Any], first: int) -> None:
         self.tally.duplicate += 1
@@ -181,19 +302,6 @@ class Reader:
             "row": first,
         }
         self.refuse(row, IssueKind.DUPLICATE, "duplicate_key", reason, values)
-
-    def match(self, row: SourceRow, values: dict[str, Any], key: str) -> None:
-        tally = self.tally
-        person = self.members.get(values["id_number"])
-        if person is None:
-            tally.unmatched += 1
-            reason = _("No active member of %(unit)s has this ID number.") % {
-                "unit": self.batch.org_unit.name
-            }
-            self.refuse(row, IssueKind.UNMATCHED, "not_in_registry", reason, values)
-            return
-        values["person_id"] = person
-        self.staged.append(tables.staged_row(self.columns, row.number, key, values))
 
     def refuse(
         self,
@@ -220,34 +328,26 @@ class Reader:
             )
         )
 
-    def flush(self, out: IO[str]) -> None:
-        if self.pending:
-            self.settle()
-        if self.staged:
-            self.compare(self.staged)
-            out.write(json.dumps(self.staged, ensure_ascii=False, separators=(",", ":")))
-            out.write("\n")
-            self.staged = []
+    def write_issues(self) -> None:
         if self.issues:
-            BatchIssue.objects.bulk_create(self.issues, batch_size=1000)
+            BatchIssue.objects.bulk_create(self.issues, batch_size=ISSUES_BATCH)
             self.issues = []
-        self.progress(self.tally.read + self.tally.blank)
 
-    def compare(self, rows: list[Row]) -> None:
-        """Count the rows that are new, would update a row, or are the same as stored."""
-        existing = tables.existing_rows(self.feed, [row[1] for row in rows])
-        for row in rows:
-            found = existing.get(row[1])
-            if found is None:
-                self.tally.new += 1
-            elif found.values == tuple(row[2:]):
-                self.tally.unchanged += 1
-            else:
-                self.tally.updated += 1
+    def compare(self) -> None:
+        """Count the staged rows that are new, would update a row, or are the same as stored."""
+        for part in compare.parts(self.connection, self.feed, with_rows=False):
+            self.tally.new += part.new_count
+            self.tally.updated += part.updated_count
+            self.tally.unchanged += part.unchanged
 
 
-def read_staged(batch: ImportBatch) -> Any:
-    """The staged rows, a chunk at a time."""
-    with open(storage.staging_path(batch.pk), encoding="utf-8") as staged:
-        for line in staged:
-            yield json.loads(line)
+def read_staged(batch: ImportBatch, size: int = 10_000) -> Iterator[list[list[Any]]]:
+    """The staged rows, a chunk at a time, each row as a list in staged form (source row,
+    natural key, the stored values; see `tables`). Nothing if the batch has no staged file."""
+    feed = FEEDS[batch.feed]
+    with store.attached(batch.pk) as connection:
+        reader = connection.execute(
+            store.select_staged(feed, f"{ALIAS}.rows") + " ORDER BY source_row"
+        )
+        while chunk := reader.fetchmany(size):
+            yield [list(row) for row in chunk]

@@ -1,7 +1,7 @@
 """Writes of the case workflow: one function per step, each atomic, scoped, checked against
 the transition table, validated, with a timeline row and an audit event."""
 
-from fupin.monitoring.actions.attachments import attachment_add
+from fupin.monitoring.actions.attachments import attachment_add, attachment_remove, may_remove
 from fupin.monitoring.actions.elimination import (
     case_add_measure,
     case_approve_elimination,
@@ -26,6 +26,7 @@ from fupin.monitoring.actions.review import (
 
 __all__ = [
     "attachment_add",
+    "attachment_remove",
     "case_add_measure",
     "case_apply",
     "case_approve_elimination",
@@ -40,6 +41,7 @@ __all__ = [
     "clue_from_finding",
     "clue_receive",
     "current_posting",
+    "may_remove",
     "objection_answer",
     "posting_object",
 ]

@@ -12,7 +12,7 @@ from fupin.accounts import audit
 from fupin.accounts.models import User
 from fupin.core.errors import DomainError, NotFound, PermissionDenied
 from fupin.monitoring import errors
-from fupin.monitoring.events import record_event
+from fupin.monitoring.events import FILE_ROWS, record_event
 from fupin.monitoring.models import Case, CaseEvent, CaseState
 from fupin.monitoring.transitions import TRANSITIONS, Step
 from fupin.registry.models import Household
@@ -56,8 +56,10 @@ def require_step(actor: User, case: Case, step: str) -> str:
 
 
 def last_event_day(case: Case) -> dt.date | None:
-    latest = case.events.order_by("-on").values_list("on", flat=True).first()
-    return latest
+    """The day of the case's latest step. Attaching a file is dated the day it is done and
+    does not count: a photo attached today does not stop recording yesterday's meeting."""
+    latest = case.events.exclude(action__in=FILE_ROWS).order_by("-on").values_list("on", flat=True)
+    return latest.first()
 
 
 def check_step_date(case: Case, field: str, value: Any) -> dt.date:

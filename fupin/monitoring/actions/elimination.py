@@ -26,6 +26,7 @@ from fupin.monitoring.deadlines import decision_due
 from fupin.monitoring.gate import require_gate
 from fupin.monitoring.models import ELIMINATION_STATES, Case, CaseState, EliminationMode
 from fupin.monitoring.transitions import CASEWORK_ROLES, Step
+from fupin.registry import actions as registry_actions
 from fupin.registry.validation import check_choice
 
 ASSISTED_STATES = ELIMINATION_STATES | {CaseState.MONITORED}
@@ -96,6 +97,11 @@ def case_approve_elimination(
     to_state = require_step(actor, case, Step.APPROVE_ELIMINATION)
     eliminated_on = check_step_date(case, "eliminated_on", eliminated_on)
     require_gate(case=case, on=eliminated_on, mode=case.elimination_mode)
+    registry_actions.household_record_elimination(
+        actor=actor, household=case.household, eliminated=True, mode=case.elimination_mode,
+        eliminated_on=eliminated_on,
+        reason=str(_("County approval of risk elimination, case %(case)s") % {"case": case.pk}),
+    )  # fmt: skip
     advance(
         actor=actor, case=case, step=Step.APPROVE_ELIMINATION, to_state=to_state,
         on=eliminated_on, details={"mode": case.elimination_mode},

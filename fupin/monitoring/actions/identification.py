@@ -108,6 +108,11 @@ def case_approve_monitoring(
         actor=actor, household=household, expected_version=None, risk_types=risks,
         noted_on=decided_on,
     )  # fmt: skip
+    if household.risk_eliminated:  # monitored again after an earlier elimination
+        registry_actions.household_record_elimination(
+            actor=actor, household=household, eliminated=False,
+            reason=str(_("County approval of monitoring case %(case)s") % {"case": case.pk}),
+        )  # fmt: skip
     fields = {"category": category, "risk_types": risks, "decided_on": decided_on}
     advance(
         actor=actor, case=case, step=Step.APPROVE_MONITORING, to_state=to_state, on=decided_on,

@@ -18,7 +18,7 @@ from fupin.monitoring.tests.steps import (
     VISITED_ON,
 )
 from fupin.monitoring.tests.test_workflow import refused
-from fupin.registry.models import HouseholdRisk, Member
+from fupin.registry.models import Household, HouseholdRisk, Member
 from fupin.registry.tests.factories import IncomeFactory, MemberFactory
 
 D = dt.date
@@ -116,6 +116,10 @@ def test_an_assisted_household_passes_the_gate_and_its_risk_is_eliminated(cast, 
         DECIDED_ON,
     )
     assert case.household.monitoring_category == "脱贫不稳定户"
+    # and the registry records on the household how and when (for the national layout)
+    household = Household.objects.get(pk=case.household_id)
+    assert (household.risk_eliminated, household.elimination_mode) == (True, "帮扶消除")
+    assert household.risk_eliminated_on == DECIDED_ON
     steps = list(case.events.exclude(action="measure").values_list("action", flat=True))
     assert steps[-6:] == [
         "propose_elimination",

@@ -1,15 +1,18 @@
 """What fupin/tests/test_access.py needs to walk the monitoring routes with household_a.
 
 `build_world` gives household_a a case posted in 凉风村 with an unanswered objection, an
-attachment and the steps before it (written straight to the tables: the access walk tests
-scope, not the workflow). `prepare(path, world)` puts that case where an API write route can
-be taken and names the persona whose role takes it, so the walk's bodies are accepted from
-inside the village (and refused from outside it for the scope, not for the order or role).
+attachment (to the application step) and the steps before it (written straight to the tables:
+the access walk tests scope, not the workflow). `prepare(path, world)` puts that case where an
+API write route can be taken and names the persona whose role takes it, so the walk's bodies
+are accepted from inside the village (and refused from outside it for the scope, not for the
+order or role).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,6 +38,7 @@ D = dt.date
 API = "/api/v1/monitoring"
 CADRE, TOWNSHIP, COUNTY = "village_cadre_a", "township_officer", "county_officer"
 PDF = b"%PDF-1.4\n% fupin test attachment\n"
+PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 a photo taken at the home visit"
 
 
 @dataclass
@@ -63,7 +67,7 @@ def build_world(household: Household, officials: list[User]) -> MonitoringWorld:
         evidence={"note": "住院"},
     )  # fmt: skip
     _event(case, "clue", D(2025, 5, 20), "")
-    _event(case, "apply", D(2025, 5, 21), S.APPLIED)
+    application = _event(case, "apply", D(2025, 5, 21), S.APPLIED)
     _event(case, "verify", D(2025, 5, 23), S.VERIFIED, risk_types=["01"])
     _event(case, "village_review", D(2025, 5, 28), S.VILLAGE_REVIEWED, passed=True)
     _event(case, "post", D(2025, 6, 2), S.POSTED)
@@ -75,8 +79,9 @@ def build_world(household: Household, officials: list[User]) -> MonitoringWorld:
         posting=posting, received_on=D(2025, 6, 3), content="家中有车", objector="村民"
     )
     attachment = Attachment(
-        case=case, kind="document", token="walk0000000000000000000000000001",
+        case=case, event=application, kind="document", token="walk0000000000000000000000000001",
         original_name="申请书.pdf", content_type="application/pdf", size=len(PDF),
+        sha256=hashlib.sha256(PDF).hexdigest(),
     )  # fmt: skip
     attachment.file.save("申请书.pdf", ContentFile(PDF), save=False)
     attachment.save()
@@ -144,6 +149,7 @@ ROUTES: dict[str, tuple[str, str | None, Any]] = {
     f"{API}/cases/{{case_id}}/approve-monitoring": (COUNTY, S.TOWNSHIP_REVIEWED, None),
     f"{API}/cases/{{case_id}}/reject": (CADRE, S.CLUE, None),
     f"{API}/cases/{{case_id}}/measures": (CADRE, S.MONITORED, None),
+    f"{API}/cases/{{case_id}}/attachments": (CADRE, None, None),
     f"{API}/cases/{{case_id}}/propose-elimination": (CADRE, S.MONITORED, _passes_the_gate),
     f"{API}/cases/{{case_id}}/approve-elimination": (
         COUNTY,
@@ -152,6 +158,13 @@ ROUTES: dict[str, tuple[str, str | None, Any]] = {
     ),
     f"{API}/cases/{{case_id}}/keep-monitoring": (CADRE, S.ELIMINATION_PROPOSED, None),
 }
+
+
+def upload() -> io.BytesIO:
+    """A file for the multipart upload of an attachment: a photo from the home visit."""
+    photo = io.BytesIO(PHOTO)
+    photo.name = "入户照片.jpg"
+    return photo
 
 
 def prepare(path: str, world: MonitoringWorld) -> str | None:

@@ -2,6 +2,7 @@
 
 from fupin.monitoring.views.cases import (
     attachment_download,
+    attachment_remove,
     case_casework,
     case_detail,
     case_list,
@@ -19,6 +20,7 @@ from fupin.monitoring.views.reports import (
 
 __all__ = [
     "attachment_download",
+    "attachment_remove",
     "case_casework",
     "case_detail",
     "case_list",

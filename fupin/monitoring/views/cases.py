@@ -10,7 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseGone,
+    HttpResponseRedirect,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +28,17 @@ from fupin.accounts.models import User
 from fupin.accounts.roles import Capability
 from fupin.assistance.selectors import household_measures
 from fupin.core.errors import DomainError, NotFound, PermissionDenied
-from fupin.monitoring import actions, deadlines, display, forms, selectors
+from fupin.monitoring import actions, deadlines, display, errors, forms, selectors
 from fupin.monitoring.actions.elimination import ASSISTED_STATES
 from fupin.monitoring.gate import elimination_checks
-from fupin.monitoring.models import ELIMINATION_STATES, POSTING_STATES, Case, CaseState
+from fupin.monitoring.models import (
+    ELIMINATION_STATES,
+    POSTING_STATES,
+    Attachment,
+    AttachmentKind,
+    Case,
+    CaseState,
+)
 from fupin.monitoring.transitions import (
     CASEWORK_ROLES,
     INTAKE_ROLES,
@@ -101,19 +116,48 @@ def _step_forms(user: User, case: Case, bound: dict[str, Any]) -> list[tuple[str
     return result
 
 
-def _casework_forms(user: User, case: Case, bound: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+def may_attach(user: User) -> bool:
+    return user.role in CASEWORK_ROLES and user.can(Capability.EDIT_HOUSEHOLD)
+
+
+def _casework_forms(
+    user: User, case: Case, bound: dict[str, Any], attach_to: int | None
+) -> dict[str, tuple[str, Any]]:
     allowed = {
         "measure": case.state in ASSISTED_STATES and user.role in CASEWORK_ROLES,
         "objection": case.state in POSTING_STATES and user.role in OBJECTION_ROLES,
-        "attachment": user.role in CASEWORK_ROLES and user.can(Capability.EDIT_HOUSEHOLD),
+        "attachment": may_attach(user),
     }
     result = {}
     for name, ok in allowed.items():
         if ok:
             _slug, form_class = forms.CASEWORK_FORMS[name]
-            form = bound.get(name) or form_class(case=case, actor=user)
+            initial = {"event": attach_to} if name == "attachment" and attach_to else None
+            form = bound.get(name) or form_class(case=case, actor=user, initial=initial)
             result[name] = (reverse(f"monitoring:case_{name}", kwargs={"case_id": case.pk}), form)
     return result
+
+
+def _file_rows(
+    user: User, case: Case, bound: dict[str, Any], sensitive: bool
+) -> dict[int | None, list[display.FileRow]]:
+    """The case's files by the step they are attached to (None: the case as a whole)."""
+    by_step: dict[int | None, list[display.FileRow]] = {}
+    for attachment in selectors.case_attachments(case=case):
+        form = None
+        if actions.may_remove(user, attachment, case):
+            key = f"remove-{attachment.pk}"
+            form = bound.get(key) or forms.RemoveAttachmentForm(
+                attachment=attachment, actor=user, prefix=key
+            )
+        row = display.file_row(attachment, sensitive=sensitive, remove_form=form)
+        by_step.setdefault(attachment.event_id, []).append(row)
+    return by_step
+
+
+def _attach_to(request: HttpRequest) -> int | None:
+    raw = request.GET.get("attach", "")
+    return int(raw) if raw.isdigit() else None
 
 
 def _posting_context(user: User, case: Case, bound: dict[str, Any]) -> list[dict[str, Any]]:
@@ -141,22 +185,28 @@ def render_case(
     gate = None
     if case.state == CaseState.MONITORED or case.state in ELIMINATION_STATES:
         gate = elimination_checks(case=case, on=today, mode=case.elimination_mode)
+    files = _file_rows(user, case, bound, sensitive)
+    timeline = display.timeline_rows(selectors.case_timeline(case=case), sensitive=sensitive)
+    for row in timeline:
+        row.files = files.get(row.event.pk, [])
     context = {
         "case": case,
         "household": household,
         "head": household_head(household),
         "overdue": deadlines.is_overdue(case, today),
-        "timeline": display.timeline_rows(selectors.case_timeline(case=case)),
+        "timeline": timeline,
+        "case_files": files.get(None, []),
+        "may_attach": may_attach(user),
+        "may_open_files": selectors.may_open_files(user),
         "clues": [
             (clue, display.evidence_text(clue.evidence, sensitive=sensitive))
             for clue in case.clues.select_related("received_by")
         ],
         "postings": _posting_context(user, case, bound),
         "measures": household_measures(household=household),
-        "attachments": case.attachments.select_related("uploaded_by", "event"),
         "gate": gate,
         "step_forms": _step_forms(user, case, bound),
-        "casework": _casework_forms(user, case, bound),
+        "casework": _casework_forms(user, case, bound, _attach_to(request)),
         "other_cases": Case.objects.filter(household=household)
         .exclude(pk=case.pk)
         .order_by("-opened_on"),
@@ -226,21 +276,50 @@ def objection_answer(request: AuthedRequest, objection_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: AuthedRequest, attachment_id: int) -> FileResponse:
-    """A document or photo of a case, only for those who may see the case."""
+def attachment_download(request: AuthedRequest, attachment_id: int) -> HttpResponseBase:
+    """A document or photo of a case, for those who may see the case and open its files."""
+    user = request.user
     try:
-        attachment = selectors.attachment_get(user=request.user, attachment_id=attachment_id)
+        attachment = selectors.attachment_get(user=user, attachment_id=attachment_id)
     except NotFound:
         raise Http404 from None
+    if not selectors.may_open_files(user):
+        raise PageForbidden(str(errors.files_not_for_role().message))
+    if attachment.is_removed:
+        return HttpResponseGone(str(errors.attachment_removed().message))
+    return file_response(attachment)
+
+
+def file_response(attachment: Attachment) -> FileResponse:
+    """The stored file, under its original name; photos shown, documents downloaded."""
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
-        as_attachment=attachment.kind != "photo",
+        as_attachment=attachment.kind != AttachmentKind.PHOTO,
         filename=attachment.original_name,
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def attachment_remove(request: AuthedRequest, attachment_id: int) -> HttpResponse:
+    """Remove a wrongly attached file (POST, with the reason); the row stays in the timeline."""
+    user = request.user
+    try:
+        attachment = selectors.attachment_get(user=user, attachment_id=attachment_id)
+    except NotFound:
+        raise Http404 from None
+    case = _case(user, attachment.case_id)
+    key = f"remove-{attachment.pk}"
+    if request.method != "POST":
+        url = reverse("monitoring:case_detail", kwargs={"case_id": case.pk})
+        return redirect(f"{url}#{key}")
+    form = forms.RemoveAttachmentForm(request.POST, attachment=attachment, actor=user, prefix=key)
+    if form.is_valid() and _attempt(form, form.act) is not None:
+        return _to_case(request, case, _("The file is removed."))
+    return render_case(request, case, {key: form}, status=400)
 
 
 # ---- a new clue ---------------------------------------------------------------------------

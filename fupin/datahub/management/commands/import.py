@@ -18,7 +18,7 @@ from fupin.accounts.models import OrgUnit, OrgUnitKind, User
 from fupin.core import startup
 from fupin.core.errors import DomainError
 from fupin.datahub import actions, pipeline, storage
-from fupin.datahub.feeds import FEEDS
+from fupin.datahub.feeds import SOURCES
 from fupin.datahub.models import BatchStatus, ImportBatch
 
 CHUNK = 1 << 20
@@ -40,9 +40,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: Any) -> None:
         if options["list"]:
-            for feed in FEEDS.values():
+            for feed in SOURCES.values():
                 aliases = "、".join(feed.aliases)
-                self.stdout.write(f"{feed.code:<14} {feed.table:<24} {feed.department} ({aliases})")
+                table = feed.table or "(registry)"
+                self.stdout.write(f"{feed.code:<14} {table:<24} {feed.department} ({aliases})")
             return
         if not options["source"] or not options["file"]:
             raise CommandError("give SOURCE and FILE (fupin import --list shows the sources)")

@@ -1,0 +1,145 @@
+"""Promotion: its progress while it runs, a fresh comparison with the table as it then is, and
+one promotion of a feed at a time on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from fupin.datahub import actions, pipeline, storage
+from fupin.datahub.feeds import FEEDS
+from fupin.datahub.models import BatchStatus, ImportBatch, MedicalClaim, ReplacedRow
+from fupin.datahub.pipeline import compare, runner
+from fupin.datahub.pipeline.promote import feed_lock_key
+from fupin.datahub.tests.conftest import promote, stage
+from fupin.datahub.tests.files import csv_bytes
+from fupin.datahub.tests.test_api import session
+
+CLAIM_HEADER = ["姓名", "身份证号", "结算编号", "住院/门诊", "就诊日期", "医疗总费用"]
+WAIT = 30.0  # seconds a thread may wait for another (never reached when all goes well)
+
+
+def claims(people, numbers, total="100"):
+    person = people["王大山"]
+    return csv_bytes(
+        [
+            CLAIM_HEADER,
+            *[
+                [person.name, person.id_number, f"C{n}", "门诊", "2020-03-05", total]
+                for n in numbers
+            ],
+        ]
+    )
+
+
+def test_the_batch_shows_how_many_rows_are_promoted_while_it_is_promoted(
+    township_officer, people, monkeypatch
+):
+    # given a staged batch of five claims, promoted two rows at a time, every step reported
+    batch = stage(township_officer, "medical", claims(people, range(5)))
+    monkeypatch.setattr(compare, "PART", 2)
+    monkeypatch.setattr(runner, "REPORT_EVERY", 0.0)
+    actions.batch_promote(actor=township_officer, batch=batch, queue=False)
+    client = session(township_officer)
+    seen: list[tuple[int, int | None, str]] = []
+
+    def watch(phase: str, rows: int) -> None:
+        api = client.get(f"/api/v1/datahub/batches/{batch.pk}").json()
+        page = client.get(f"/datahub/batches/{batch.pk}/progress/").content.decode()
+        seen.append((rows, api["rows_promoted_so_far"], page))
+
+    # when
+    pipeline.run_promotion(batch.pk, display=watch)
+    # then the API and the page showed each step, and nothing once it is done
+    assert [(rows, api) for rows, api, _page in seen] == [(2, 2), (4, 4), (5, 5)]
+    assert "已入库 2 行，共 5 行" in seen[0][2]
+    done = session(township_officer).get(f"/api/v1/datahub/batches/{batch.pk}").json()
+    assert done["status"] == "promoted" and done["rows_promoted_so_far"] is None
+    assert not storage.progress_path(batch.pk).exists()
+
+
+def test_promotion_compares_with_the_table_as_it_is_when_promoting_not_when_staged(
+    township_officer, people
+):
+    # given two files staged while the table was empty, sharing claim C2 with another total
+    first = stage(township_officer, "medical", claims(people, [1, 2]))
+    second = stage(township_officer, "medical", claims(people, [2, 3], total="250"))
+    assert (second.rows_new, second.rows_updated) == (2, 0)  # its preview, then
+    # when both are promoted, one after the other
+    first = promote(township_officer, first)
+    second = promote(township_officer, second)
+    # then the second updates C2 (keeping what it replaced) instead of adding it again
+    assert (second.status, second.rows_new, second.rows_updated) == ("promoted", 1, 1)
+    assert MedicalClaim.objects.get(claim_no="C2").total_cost == Decimal("250.00")
+    replaced = ReplacedRow.objects.get(batch=second)
+    assert (replaced.previous_batch_id, replaced.values["total_cost"]) == (first.pk, "100.00")
+
+
+def test_a_promotion_killed_midway_keeps_no_progress_file_after_the_sweep(township_officer, people):
+    # given a batch left promoting by a process that is gone, with its progress file
+    batch = stage(township_officer, "medical", claims(people, [1]))
+    actions.batch_promote(actor=township_officer, batch=batch, queue=False)
+    storage.write_progress(batch.pk, 1)
+    ImportBatch.objects.filter(pk=batch.pk).update(owner="elsewhere:1", heartbeat_at=None)
+    # when the batch is failed
+    runner.fail(batch, "interrupted", runner.INTERRUPTED, keep_issues=True)
+    # then
+    assert ImportBatch.objects.get(pk=batch.pk).status == BatchStatus.FAILED
+    assert not storage.progress_path(batch.pk).exists()
+    assert not storage.staging_path(batch.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has one writer at a time already"
+)
+def test_two_promotions_of_one_feed_on_postgresql_run_one_after_the_other(township_officer, people):
+    # given two staged files sharing claim C3 (with another total), both marked promoting
+    first = stage(township_officer, "medical", claims(people, [1, 2, 3]))
+    second = stage(township_officer, "medical", claims(people, [3, 4, 5], total="250"))
+    for batch in (first, second):
+        actions.batch_promote(actor=township_officer, batch=batch, queue=False)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold(phase: str, rows: int) -> None:  # the first promotion pauses inside its lock
+        inside.set()
+        release.wait(WAIT)
+
+    def run(batch_id: int, display) -> None:
+        try:
+            pipeline.run_promotion(batch_id, display=display)
+        finally:
+            connections.close_all()
+
+    first_thread = threading.Thread(target=run, args=(first.pk, hold))
+    first_thread.start()
+    assert inside.wait(WAIT)
+    second_thread = threading.Thread(target=run, args=(second.pk, None))
+    second_thread.start()
+    # when the second promotion is seen waiting for the feed's lock
+    namespace, key = feed_lock_key(FEEDS["medical"])
+    waiting = False
+    deadline = time.monotonic() + WAIT
+    while not waiting and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                "AND classid = %s::oid AND objid = %s::oid",
+                [namespace % (1 << 32), key % (1 << 32)],
+            )
+            waiting = cursor.fetchone()[0] == 1
+        time.sleep(0.05)
+    release.set()
+    first_thread.join(WAIT)
+    second_thread.join(WAIT)
+    # then it waited, and once the first had committed it updated C3 instead of failing on it
+    assert waiting
+    first, second = (ImportBatch.objects.get(pk=batch.pk) for batch in (first, second))
+    assert (first.status, first.rows_new) == ("promoted", 3)
+    assert (second.status, second.rows_new, second.rows_updated) == ("promoted", 2, 1)
+    assert MedicalClaim.objects.count() == 5
+    assert MedicalClaim.objects.get(claim_no="C3").total_cost == Decimal("250.00")
