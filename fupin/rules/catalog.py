@@ -7,6 +7,7 @@ read it). Pure Python: no Django, no database.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -44,6 +45,9 @@ class Subject(StrEnum):
 
 
 PERIOD_WINDOW = "period"
+# A table with tallies has a companion in the snapshot, `<table>__outside`: the rows beyond a
+# run's area that share a tally key with a row inside it (only the columns tallies read).
+OUTSIDE_SUFFIX = "__outside"
 MONEY_PRECISION = 12
 MONEY_SCALE = 2
 
@@ -111,6 +115,20 @@ class Table:
     def all_fields(self) -> list[Field]:
         return [*self.columns.values(), *self.fields.values()]
 
+    @property
+    def tallies(self) -> list[TallyField]:
+        return [item for item in self.fields.values() if isinstance(item, TallyField)]
+
+    def tally_columns(self) -> tuple[str, ...]:
+        """The columns the table's tallies read: keys, counted columns and those their
+        conditions name — all that `<table>__outside` needs to hold."""
+        names = {name for tally in self.tallies for name in self.tally_reads(tally)}
+        return tuple(name for name in self.columns if name in names)
+
+    def tally_reads(self, tally: TallyField) -> set[str]:
+        named = re.findall(rf"\b{self.name}\.([a-z_]+)\b", tally.where or "")
+        return {tally.key, *filter(None, [tally.count_distinct]), *named}
+
 
 @dataclass(frozen=True)
 class Qualifier:
@@ -144,6 +162,17 @@ class Catalog:
 
     def codes(self, name: str) -> CodeList:
         return self.code_lists[name]
+
+    @property
+    def outside_tables(self) -> dict[str, Table]:
+        """`<table>__outside` ▸ its table, for every table with tallies (see OUTSIDE_SUFFIX)."""
+        return {t.name + OUTSIDE_SUFFIX: t for t in self.tables.values() if t.tallies}
+
+    @property
+    def snapshot_tables(self) -> dict[str, Table]:
+        """Every file of a snapshot by name: the catalog's tables and their outside companions.
+        Rules name only the catalog's tables; the companions are read by tallies alone."""
+        return {**self.tables, **self.outside_tables}
 
     def with_parameters(self, extra: Mapping[str, Parameter]) -> Catalog:
         """A copy that also declares `extra` parameters (e.g. ones added by an administrator)."""
@@ -248,6 +277,9 @@ def _validate(catalog: Catalog) -> None:
             raise ValueError(f"{table.name}: window column {table.window!r} is not a column")
         if table.link is Link.PERSON and not {"id_number", "person_id"} <= set(table.columns):
             raise ValueError(f"{table.name}: person-linked tables need id_number and person_id")
+        for tally in table.tallies:
+            if not table.tally_reads(tally) <= set(table.columns):
+                raise ValueError(f"{table.name}.{tally.name}: a tally reads columns only")
     for qualifier in catalog.qualifiers.values():
         if qualifier.table not in catalog.tables:
             raise ValueError(f"qualifier {qualifier.name}: unknown table {qualifier.table!r}")

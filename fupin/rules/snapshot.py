@@ -3,13 +3,19 @@
 The integrator writes the registry and department data into a fresh snapshot folder; every
 engine reads the same files, so a run is reproducible and records exactly what it saw.
 Empty strings in text and code columns are stored as NULL (Django stores "no value" as '').
+
+A table with tallies (`persons`) also has its `<table>__outside` file: rows beyond the run's
+area that share a tally key (an ID number, a phone) with a row inside it, holding only the
+columns the tallies read — so a count is whole-registry while subjects stay in the area.
+Large tables are streamed with `Snapshot.writer(name)`, one Arrow batch at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,10 +57,10 @@ class Snapshot:
 
     @classmethod
     def create(cls, path: Path | str, catalog: Catalog | None = None) -> Snapshot:
-        """A new snapshot with every table present and empty."""
+        """A new snapshot with every table (and outside companion) present and empty."""
         snapshot = cls(path, catalog)
         snapshot.path.mkdir(parents=True, exist_ok=True)
-        for name in snapshot.catalog.tables:
+        for name in snapshot.catalog.snapshot_tables:
             snapshot.write_table(name, snapshot.empty(name))
         return snapshot
 
@@ -67,9 +73,21 @@ class Snapshot:
 
     def write_table(self, name: str, data: pa.Table) -> None:
         """Writes a table, cast to the catalog schema; missing columns become NULL."""
-        table = conform(self._table(name), data)
-        pq.write_table(table, self.table_path(name), compression="zstd")
-        self._update_manifest(name, table.num_rows)
+        with self.writer(name) as write:
+            write(data)
+
+    @contextmanager
+    def writer(self, name: str) -> Iterator[TableWriter]:
+        """Streams a table: `write(arrow_table)` as often as needed (each part cast to the
+        catalog schema); the file replaces the table's and the manifest is updated when the
+        block ends without an error."""
+        writer = TableWriter(self, name)
+        try:
+            yield writer
+        except BaseException:
+            writer.abandon()
+            raise
+        writer.close()
 
     def write_rows(self, name: str, rows: Iterable[Mapping[str, object]]) -> None:
         """Writes Python rows (dicts); decimals may be given as int/str, dates as ISO text."""
@@ -103,10 +121,40 @@ class Snapshot:
         )
 
     def _table(self, name: str) -> Table:
-        table = self.catalog.table(name)
+        table = self.catalog.snapshot_tables.get(name)
         if table is None:
             raise ValueError(f"{name!r} is not a table of the catalog")
         return table
+
+
+class TableWriter:
+    """Writes one snapshot table in parts (see `Snapshot.writer`): a temporary file first,
+    renamed over the table's file on `close`, so a failed write leaves the old file."""
+
+    def __init__(self, snapshot: Snapshot, name: str) -> None:
+        self.snapshot = snapshot
+        self.name = name
+        self.definition = snapshot._table(name)
+        self.path = snapshot.table_path(name)
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.rows = 0
+        self._out = pq.ParquetWriter(
+            self.partial, arrow_schema(self.definition), compression="zstd"
+        )
+
+    def __call__(self, data: pa.Table | pa.RecordBatch) -> None:
+        table = pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
+        self._out.write_table(conform(self.definition, table))
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        self._out.close()
+        self.partial.replace(self.path)
+        self.snapshot._update_manifest(self.name, self.rows)
+
+    def abandon(self) -> None:
+        self._out.close()
+        self.partial.unlink(missing_ok=True)
 
 
 def conform(definition: Table, data: pa.Table) -> pa.Table:

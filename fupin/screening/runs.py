@@ -1,14 +1,14 @@
-"""Executing a run: snapshot ▸ compile with the area's scope ▸ engine ▸ findings in one
-transaction. A run that fails (or a process that is killed) writes no finding at all: the
-findings are written only at the end, together with the run's success; on the way out of a
-failure the run row is marked failed with the error."""
+"""Executing a run: snapshot ▸ compile with the area's scope ▸ engine (hits as Arrow) ▸
+findings written set-based (`recording.py`) in one transaction. A run that fails (or a
+process that is killed) writes no finding at all: the findings are written only at the end,
+together with the run's success; on the way out of a failure the run row is marked failed
+with the error."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import reduce
 from operator import or_
@@ -21,17 +21,15 @@ from psycopg.conninfo import make_conninfo
 
 from fupin.accounts.models import OrgUnit, OrgUnitKind
 from fupin.policy import province_of
-from fupin.registry.models import Household, Member
-from fupin.rules.engines import Engine, Hit, get_engine
+from fupin.rules.engines import Engine, get_engine
 from fupin.rules.language import CompiledRule, RuleSource, Scope, compile_rule
-from fupin.screening.models import Finding, FindingStatus, RuleVersion, Run, RunStatus
+from fupin.screening.models import RuleVersion, Run, RunStatus
 from fupin.screening.parameters import run_parameters
+from fupin.screening.recording import record_findings
 from fupin.screening.snapshot import build_snapshot, prune_snapshots, snapshot_root
 
 EngineFactory = Callable[[str], Engine]
 Display = Callable[[int, int, str], None]  # (rules done, rules total, rule code)
-WRITE_BATCH = 2_000
-LOOKUP_BATCH = 5_000
 
 
 def postgres_conninfo() -> str:
@@ -124,7 +122,7 @@ def _execute(run: Run, engine_factory: EngineFactory, display: Display | None) -
         if display is not None:
             display(done, len(compiled), rule.code)
 
-    hits = engine_factory(run.engine).run(
+    results = engine_factory(run.engine).run_arrow(
         compiled,
         snapshot=snapshot,
         screening_date=run.screening_date,
@@ -132,7 +130,7 @@ def _execute(run: Run, engine_factory: EngineFactory, display: Display | None) -
         progress=progress,
     )
     with transaction.atomic():
-        counts = record_findings(run, versions, villages, hits)
+        counts = record_findings(run, versions, villages, results)
         Run.objects.filter(pk=run.pk).update(
             status=RunStatus.SUCCEEDED,
             finished_at=timezone.now(),
@@ -144,99 +142,6 @@ def _execute(run: Run, engine_factory: EngineFactory, display: Display | None) -
 
 def _province(units: Sequence[OrgUnit]) -> str:
     return province_of(units[0].code) if units else ""
-
-
-# ---- findings -----------------------------------------------------------------------------
-
-
-def _subjects(hits: Sequence[Hit]) -> dict[tuple[str, int], tuple[int, int | None, int]]:
-    """(subject type, id) ▸ (household id, member id, village id) for every hit."""
-    found: dict[tuple[str, int], tuple[int, int | None, int]] = {}
-    households = sorted({h.subject_id for h in hits if h.subject_type == "household"})
-    persons = sorted({h.subject_id for h in hits if h.subject_type == "person"})
-    for start in range(0, len(households), LOOKUP_BATCH):
-        ids = households[start : start + LOOKUP_BATCH]
-        for pk, village in Household.objects.filter(pk__in=ids).values_list("pk", "village_id"):
-            found["household", pk] = (pk, None, village)
-    for start in range(0, len(persons), LOOKUP_BATCH):
-        ids = persons[start : start + LOOKUP_BATCH]
-        rows = Member.objects.filter(pk__in=ids).values_list(
-            "pk", "household_id", "household__village_id"
-        )
-        for pk, household, village in rows:
-            found["person", pk] = (household, pk, village)
-    return found
-
-
-def record_findings(
-    run: Run, versions: Sequence[RuleVersion], villages: Sequence[OrgUnit], hits: Sequence[Hit]
-) -> dict[str, dict[str, int]]:
-    """Open, refresh and resolve the findings of the run's rules in its area (in the caller's
-    transaction); answers {rule code: {new, open, resolved}}."""
-    by_code = {version.rule.code: version for version in versions}
-    counts = {code: Counter(new=0, open=0, resolved=0) for code in by_code}
-    existing = {
-        (f.rule_id, f.subject_type, f.subject_id): f
-        for f in Finding.objects.select_for_update().filter(
-            rule_id__in=[v.rule_id for v in versions],
-            period=run.period,
-            village_id__in=[v.pk for v in villages],
-        )
-    }
-    subjects = _subjects(hits)
-    created: list[Finding] = []
-    updated: list[Finding] = []
-    for hit in hits:
-        version = by_code[hit.rule_code]
-        place = subjects.get((hit.subject_type, hit.subject_id))
-        if place is None:
-            continue  # removed from the registry since the snapshot was taken
-        finding = existing.pop((version.rule_id, hit.subject_type, hit.subject_id), None)
-        if finding is None:
-            created.append(_new_finding(run, version, hit, place))
-            counts[hit.rule_code]["new"] += 1
-            continue
-        reopened = finding.status == FindingStatus.RESOLVED
-        if reopened:
-            finding.status, finding.resolved_run = FindingStatus.OPEN, None
-        finding.rule_version, finding.evidence, finding.last_seen_run = version, hit.evidence, run
-        updated.append(finding)
-        counts[hit.rule_code]["new" if reopened else "open"] += 1
-    for finding in existing.values():
-        if finding.status == FindingStatus.OPEN:
-            finding.status, finding.resolved_run = FindingStatus.RESOLVED, run
-            updated.append(finding)
-            counts[_code_of(finding, versions)]["resolved"] += 1
-    Finding.objects.bulk_create(created, batch_size=WRITE_BATCH)
-    fields = ["status", "resolved_run", "rule_version", "evidence", "last_seen_run", "updated_at"]
-    now = timezone.now()
-    for finding in updated:
-        finding.updated_at = now
-    Finding.objects.bulk_update(updated, fields, batch_size=WRITE_BATCH)
-    return {code: dict(counter) for code, counter in counts.items()}
-
-
-def _code_of(finding: Finding, versions: Sequence[RuleVersion]) -> str:
-    return next(v.rule.code for v in versions if v.rule_id == finding.rule_id)
-
-
-def _new_finding(
-    run: Run, version: RuleVersion, hit: Hit, place: tuple[int, int | None, int]
-) -> Finding:
-    household, member, village = place
-    return Finding(
-        rule_id=version.rule_id,
-        rule_version=version,
-        subject_type=hit.subject_type,
-        subject_id=hit.subject_id,
-        household_id=household,
-        member_id=member,
-        village_id=village,
-        period=run.period,
-        evidence=hit.evidence,
-        first_seen_run=run,
-        last_seen_run=run,
-    )
 
 
 def fail_abandoned_runs(now: dt.datetime | None = None) -> int:

@@ -2,9 +2,14 @@
 
 Registry households, members, incomes and risks and assistance measures are read within the
 run's area; the data hub's department tables (fupin.datahub.feeds.SNAPSHOT_TABLES) are read
-for the people of that area (matched, or carrying one of their ID numbers). Rows go from
-`.values_list(...).iterator(chunk_size=…)` to Arrow record batches to a Parquet writer, so a
-county is never held in memory at once. Blank strings become NULL (the snapshot's `conform`).
+for the people of that area (matched, or carrying one of their ID numbers). Members beyond the
+area who share an ID number or a phone with a member inside it go to `persons__outside` with
+only the columns the whole-registry counts read (household, ID number, phone, status): a
+duplicate ID number or a shared phone is found even when the other holder is elsewhere, and
+nothing else of that person is in the snapshot. Rows go from
+`.values_list(...).iterator(chunk_size=…)` to Arrow tables to the snapshot's streaming writer,
+so a county is never held in memory at once. Blank strings become NULL (the snapshot's
+`conform`).
 """
 
 from __future__ import annotations
@@ -18,16 +23,15 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Case, F, Model, Q, QuerySet, Value, When
 
 from fupin.accounts.models import OrgUnit
 from fupin.assistance.models import Measure
 from fupin.datahub.feeds import SNAPSHOT_TABLES
 from fupin.registry.models import Household, HouseholdRisk, IncomeRecord, Member
-from fupin.rules.catalog import Table
-from fupin.rules.snapshot import Snapshot, arrow_schema, conform
+from fupin.rules.catalog import OUTSIDE_SUFFIX, Table
+from fupin.rules.snapshot import Snapshot, arrow_schema
 
 CHUNK_ROWS = 20_000
 # Catalog column ▸ model lookup, where the names differ.
@@ -37,6 +41,7 @@ HOUSEHOLD_SOURCES = {
     "group_code": "group__code",
 }
 PERSON_SOURCES = {"person_id": "pk"}
+SHARED_PREFIX = "shared_"  # persons__outside: a tally key, kept only where it is shared
 MEASURE_KINDS = {"防贫保险/其他": "其他"}  # assistance's combined kind ▸ the catalog's code
 
 
@@ -60,9 +65,15 @@ def area_filter(units: Sequence[OrgUnit], prefix: str = "") -> Q:
 def sources(units: Sequence[OrgUnit], catalog_tables: dict[str, Table]) -> Iterator[Source]:
     households = Household.objects.filter(area_filter(units))
     members = Member.objects.filter(household__in=households)
+    keys = [tally.key for tally in catalog_tables["persons"].tallies]
     registry: list[tuple[str, QuerySet[Any], dict[str, str]]] = [
         ("households", households, HOUSEHOLD_SOURCES),
         ("persons", members, PERSON_SOURCES),
+        (
+            "persons" + OUTSIDE_SUFFIX,
+            sharing_members(members, keys),
+            {key: SHARED_PREFIX + key for key in keys},
+        ),
         ("incomes", IncomeRecord.objects.filter(household__in=households), {}),
         ("risks", HouseholdRisk.objects.filter(household__in=households), {}),
     ]
@@ -78,6 +89,19 @@ def sources(units: Sequence[OrgUnit], catalog_tables: dict[str, Table]) -> Itera
     for table, model in SNAPSHOT_TABLES.items():
         if table in catalog_tables:
             yield Source(table, _department_rows(model, people), {}, {})
+
+
+def sharing_members(members: QuerySet[Member], keys: list[str]) -> QuerySet[Any]:
+    """Members beyond the area who share a tally key (ID number, phone) with a member inside
+    it, each key annotated as `shared_<key>` only where it is the shared one (else blank,
+    stored as NULL): nothing of theirs the counts do not need."""
+    shared = {key: Q(**{f"{key}__in": members.exclude(**{key: ""}).values(key)}) for key in keys}
+    kept = {
+        SHARED_PREFIX + key: Case(When(test, then=F(key)), default=Value(""))
+        for key, test in shared.items()
+    }
+    outside = Member.objects.exclude(pk__in=members.values("pk"))
+    return outside.filter(reduce(or_, shared.values())).annotate(**kept)
 
 
 def _department_rows(model: type[Model], people: Q) -> QuerySet[Any]:
@@ -102,11 +126,13 @@ def _chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
 
 def write_source(snapshot: Snapshot, source: Source) -> int:
     """Streams one table into its Parquet file; answers the number of rows."""
-    definition = snapshot.catalog.tables[source.table]
+    definition = snapshot.catalog.snapshot_tables[source.table]
     names = list(definition.columns)
-    schema = arrow_schema(definition)
+    if source.table.endswith(OUTSIDE_SUFFIX):
+        names = list(definition.tally_columns())  # the rest stays NULL
+    schema = pa.schema([arrow_schema(definition).field(name) for name in names])
     count = 0
-    with pq.ParquetWriter(snapshot.table_path(source.table), schema, compression="zstd") as out:
+    with snapshot.writer(source.table) as write:
         for chunk in _chunks(_rows(source, names)):
             columns = list(zip(*chunk, strict=True))
             data = {
@@ -115,9 +141,8 @@ def write_source(snapshot: Snapshot, source: Source) -> int:
                 else list(values)
                 for name, values in zip(names, columns, strict=True)
             }
-            out.write_table(conform(definition, pa.Table.from_pydict(data, schema=schema)))
+            write(pa.Table.from_pydict(data, schema=schema))
             count += len(chunk)
-    snapshot._update_manifest(source.table, count)
     return count
 
 

@@ -1,4 +1,4 @@
-"""Background tasks of screening (django-tasks, ADR 10): a queued run, executed to its end."""
+"""Background tasks of screening (django-tasks, ADR 0018): a queued run, executed to its end."""
 
 from __future__ import annotations
 

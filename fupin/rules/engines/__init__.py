@@ -1,8 +1,10 @@
 """Engines that run compiled rules: DuckDB (embedded default), PostgreSQL, Spark.
 
     engine = get_engine("duckdb")
-    hits = engine.run(compiled, snapshot=Snapshot(path), screening_date=date(2020, 12, 31),
-                      params={"monitoring_income_line": Decimal("6000")})
+    results = engine.run_arrow(compiled, snapshot=Snapshot(path),
+                               screening_date=date(2020, 12, 31),
+                               params={"monitoring_income_line": Decimal("6000")})
+    # one RuleHits (an Arrow table of subject_id and evidence) per rule; engine.run(…) gives Hits
 
 Engines are imported lazily: pyspark and psycopg load only when their engine is used.
 """
@@ -12,7 +14,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from fupin.rules.engines.base import Engine, Hit, JsonValue, decimal_text, json_value
+from fupin.rules.engines.base import Engine
+from fupin.rules.engines.hits import Hit, JsonValue, RuleHits, decimal_text, json_value
 
 ENGINES = {
     "duckdb": ("fupin.rules.engines.duckdb_engine", "DuckDBEngine"),
@@ -30,4 +33,13 @@ def get_engine(name: str, **options: Any) -> Engine:
     return engine_class(**options)
 
 
-__all__ = ["ENGINES", "Engine", "Hit", "JsonValue", "decimal_text", "get_engine", "json_value"]
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "Hit",
+    "JsonValue",
+    "RuleHits",
+    "decimal_text",
+    "get_engine",
+    "json_value",
+]

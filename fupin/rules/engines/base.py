@@ -1,4 +1,4 @@
-"""What every engine shares: the run loop, hits, and JSON-safe evidence values."""
+"""What every engine shares: the run loop over batches of rules, and hits as Arrow."""
 
 from __future__ import annotations
 
@@ -6,41 +6,70 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from fupin.rules.catalog import Kind
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlglot.dialects.dialect import Dialect
+
+from fupin.rules.engines.hits import Hit, RuleHits, all_hits, hit_table
+from fupin.rules.language.batch import RuleBatch, batch_values, compile_batches, render_batch
 from fupin.rules.language.compiler import CompiledRule
-from fupin.rules.language.render import render
 from fupin.rules.language.typed import Type
 from fupin.rules.snapshot import Snapshot
 
-JsonValue = str | int | bool | None
-Execute = Callable[[str], Sequence[Sequence[Any]]]
+# Runs one SQL text into an Arrow table; the mapping gives each result column's type (for an
+# engine whose driver does not hand over typed columns itself).
+Execute = Callable[[str, Mapping[str, Type]], pa.Table]
 Progress = Callable[[CompiledRule, int], None]
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One subject for which a rule's condition holds, with the values that made it hold.
-
-    Evidence keys are the rule's field names (`income.per_capita_net_income`), aggregate
-    calls as written canonically, `age()`, and `param.<name>`. Values are JSON-safe:
-    decimals as exact text without trailing zeros ("5000", "0.5"), dates as ISO text.
-    """
-
-    rule_code: str
-    subject_type: str
-    subject_id: int
-    evidence: dict[str, JsonValue]
-
-
 class Engine(ABC):
-    """Runs compiled rules over a snapshot; every engine gives the same hits."""
+    """Runs compiled rules over a snapshot; every engine gives the same hits.
+
+    The rules of one subject run as one query (`language.batch`): each table is read once and
+    each join or grouping built once for all of them. Results stay Arrow (`RuleHits`)."""
 
     name: ClassVar[str]
     dialect: ClassVar[str]
+
+    def run_arrow(
+        self,
+        compiled_rules: Sequence[CompiledRule],
+        *,
+        snapshot: Snapshot | None,
+        screening_date: dt.date,
+        params: Mapping[str, object],
+        income_year: int | None = None,
+        progress: Progress | None = None,
+    ) -> list[RuleHits]:
+        """The hits of each rule, in the order of `compiled_rules`. `progress(rule, hit_count)`
+        is called for each rule once the query of its batch has run."""
+        batches = compile_batches(compiled_rules)
+
+        def sql(batch: RuleBatch, tables: Mapping[str, str] | None = None) -> str:
+            return render_batch(
+                batch,
+                self.dialect,
+                screening_date=screening_date,
+                params=params,
+                income_year=income_year,
+                tables=tables,
+            )
+
+        for batch in batches:  # a missing or ill-typed parameter is refused before loading
+            batch_values(
+                batch, screening_date=screening_date, params=params, income_year=income_year
+            )
+        needed = frozenset().union(*(batch.tables for batch in batches))
+        found: dict[int, RuleHits] = {}
+        with self.session(snapshot, needed) as (execute, tables):
+            for batch in batches:
+                for result in split(batch, execute(sql(batch, tables), batch.columns)):
+                    found[id(result.rule)] = result
+                    if progress is not None:
+                        progress(result.rule, len(result))
+        return [found[id(rule)] for rule in compiled_rules]
 
     def run(
         self,
@@ -52,61 +81,37 @@ class Engine(ABC):
         income_year: int | None = None,
         progress: Progress | None = None,
     ) -> list[Hit]:
-        """Runs each rule; `progress(rule, hit_count)` is called after each one."""
-        needed = frozenset().union(*(rule.tables for rule in compiled_rules))
-        with self.session(snapshot, needed) as (execute, tables):
-            hits: list[Hit] = []
-            for rule in compiled_rules:
-                sql = render(
-                    rule,
-                    self.dialect,
-                    screening_date=screening_date,
-                    params=params,
-                    income_year=income_year,
-                    tables=tables,
-                )
-                rule_hits = [to_hit(rule, row) for row in execute(sql)]
-                hits += sorted(rule_hits, key=lambda hit: hit.subject_id)
-                if progress is not None:
-                    progress(rule, len(rule_hits))
-        return hits
+        """The same as `run_arrow`, as `Hit` objects: each rule's hits by subject id."""
+        results = self.run_arrow(
+            compiled_rules,
+            snapshot=snapshot,
+            screening_date=screening_date,
+            params=params,
+            income_year=income_year,
+            progress=progress,
+        )
+        return all_hits(results)
 
     @abstractmethod
     def session(
         self, snapshot: Snapshot | None, tables: frozenset[str]
     ) -> AbstractContextManager[tuple[Execute, Mapping[str, str]]]:
-        """Opens `tables` of the data: yields a function running one SQL text, and where each
-        table is to be found (a name mapping for `render`)."""
+        """Opens `tables` of the data: yields a function running one SQL text into an Arrow
+        table (`Execute`), and where each table is to be found (a name mapping for `render`)."""
 
 
-def to_hit(rule: CompiledRule, row: Sequence[Any]) -> Hit:
-    evidence = {
-        column.key: json_value(value, column.type)
-        for column, value in zip(rule.evidence, row[1:], strict=True)
-    }
-    return Hit(rule.code, str(rule.subject), int(row[0]), evidence)
+def load_dialect(name: str) -> None:
+    """Loads sqlglot's dialect when an engine is made (not in its first run's time)."""
+    Dialect.get_or_raise(name)
 
 
-def json_value(value: Any, kind: Type) -> JsonValue:
-    """An engine's value as JSON, by the rule-language type (engines differ in SQL types)."""
-    if value is None:
-        return None
-    match kind.kind:
-        case Kind.BOOLEAN:
-            return bool(value)
-        case Kind.INTEGER:
-            return int(value)
-        case Kind.DECIMAL:
-            return decimal_text(value)
-        case Kind.DATE:
-            return value.isoformat() if isinstance(value, dt.date) else str(value)
-    return str(value)
-
-
-def decimal_text(value: Any) -> str:
-    """Exact decimal text without trailing zeros: 5000.00 ▸ "5000", 0.50 ▸ "0.5"."""
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+def split(batch: RuleBatch, table: pa.Table) -> list[RuleHits]:
+    """Each rule's hits out of a batch's result: the rows where its condition column is true,
+    taking only that rule's columns, in subject order (the result is sorted once)."""
+    order = pc.sort_indices(table.column("subject_id"))
+    results = []
+    for member in batch.rules:
+        holds = pc.fill_null(table.column(member.condition).cast(pa.bool_()), False)
+        rows = pc.filter(order, pc.take(holds, order))
+        results.append(hit_table(member.rule, table, member.evidence, rows))
+    return results

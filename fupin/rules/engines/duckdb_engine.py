@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
-from fupin.rules.engines.base import Engine, Execute
+from fupin.rules.engines.base import Engine, Execute, load_dialect
+from fupin.rules.language.typed import Type
 from fupin.rules.snapshot import Snapshot
 
 
@@ -17,6 +19,7 @@ class DuckDBEngine(Engine):
     dialect = "duckdb"
 
     def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        load_dialect(self.dialect)
         # Offline intranet: never fetch or auto-load extensions (Parquet is built in).
         self.config: dict[str, Any] = {
             "autoinstall_known_extensions": False,
@@ -38,8 +41,8 @@ class DuckDBEngine(Engine):
             for name in sorted(tables):
                 connection.read_parquet(str(snapshot.table_path(name))).create_view(name)
 
-            def execute(sql: str) -> list[Any]:
-                return connection.execute(sql).fetchall()
+            def execute(sql: str, columns: Mapping[str, Type]) -> pa.Table:
+                return connection.sql(sql).to_arrow_table()
 
             yield execute, {}
         finally:

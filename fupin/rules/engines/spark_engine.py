@@ -9,12 +9,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
 
+import pyarrow as pa
 from pyspark.sql import SparkSession
 
 from fupin.rules.catalog import MONEY_PRECISION, MONEY_SCALE, Kind, Table
-from fupin.rules.engines.base import Engine, Execute
+from fupin.rules.engines.base import Engine, Execute, load_dialect
+from fupin.rules.language.typed import Type
 from fupin.rules.snapshot import Snapshot
 
 SPARK_TYPES = {
@@ -55,6 +56,7 @@ class SparkEngine(Engine):
     dialect = "spark"
 
     def __init__(self, session: SparkSession | None = None) -> None:
+        load_dialect(self.dialect)
         self._spark = session
 
     @property
@@ -73,12 +75,12 @@ class SparkEngine(Engine):
         views = {name: f"{prefix}_{name}" for name in sorted(tables)}
         try:
             for name, view in views.items():
-                schema = spark_schema(snapshot.catalog.tables[name])
+                schema = spark_schema(snapshot.catalog.snapshot_tables[name])
                 frame = self.spark.read.schema(schema).parquet(str(snapshot.table_path(name)))
                 frame.createOrReplaceTempView(view)
 
-            def execute(text: str) -> list[Any]:
-                return [tuple(row) for row in self.spark.sql(text).collect()]
+            def execute(text: str, columns: Mapping[str, Type]) -> pa.Table:
+                return self.spark.sql(text).toArrow()
 
             yield execute, views
         finally:

@@ -9,6 +9,7 @@ Imports no Django (checked by import-linter); refusals are `RuleError(code, mess
 column)`.
 """
 
+from fupin.rules.language.batch import BatchRule, RuleBatch, compile_batches, render_batch
 from fupin.rules.language.checker import CheckedRule, check
 from fupin.rules.language.compiler import (
     CompiledRule,
@@ -25,18 +26,22 @@ from fupin.rules.language.syntax import unparse
 
 __all__ = [
     "DIALECTS",
+    "BatchRule",
     "CheckedRule",
     "CompiledRule",
     "ErrorCode",
     "EvidenceColumn",
+    "RuleBatch",
     "RuleError",
     "RuleSource",
     "Scope",
     "bind",
     "check",
+    "compile_batches",
     "compile_rule",
     "compile_rules",
     "parse",
     "render",
+    "render_batch",
     "unparse",
 ]

@@ -8,8 +8,12 @@ Shape of a rule's query:
     SELECT <subject id> AS subject_id, <evidence> AS e1, …
     FROM households AS h                       -- person rules: persons AS p JOIN households h
     LEFT JOIN incomes AS i0 …                  -- only the joins the rule needs
-    LEFT JOIN (SELECT k, <aggregate> AS v … GROUP BY k) AS a1 ON a1.k = h.household_id
+    LEFT JOIN (SELECT k, <aggregate> AS v1, <aggregate> FILTER (WHERE …) AS v2 …
+               GROUP BY k) AS a1 ON a1.k = h.household_id   -- one per related table
     WHERE (<scope guard on h.village_code>) AND (<condition>)
+
+The same builder compiles several rules of one subject into one query (`batch.py`): joins,
+related-row groups and department-row CTEs are keyed, so rules that need them share them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from fupin.rules.catalog import Catalog, Link, Subject, Table, default_catalog
+from fupin.rules.catalog import OUTSIDE_SUFFIX, Catalog, Link, Subject, Table, default_catalog
 from fupin.rules.language.checker import CheckedRule, check
 from fupin.rules.language.typed import (
     Instance,
@@ -111,21 +115,70 @@ class CompiledRule:
     parameters: tuple[ParamUse, ...]
     windows: tuple[Months, ...]
     catalog: Catalog = field(repr=False)
+    scope: Scope = field(repr=False)
+    checked: CheckedRule = field(repr=False, compare=False)
 
     @property
     def tables(self) -> frozenset[str]:
-        """The catalog tables the query reads (an engine loads only these)."""
-        names = {table.name for table in self.query.find_all(exp.Table)}
-        return frozenset(names & set(self.catalog.tables))
+        """The snapshot tables the query reads (an engine loads only these)."""
+        return tables_read(self.query, self.catalog)
+
+
+def tables_read(query: exp.Expr, catalog: Catalog) -> frozenset[str]:
+    names = {table.name for table in query.find_all(exp.Table)}
+    return frozenset(names & set(catalog.snapshot_tables))
+
+
+@dataclass
+class RelatedRows:
+    """The related rows of one table, grouped once by the subject's key: every aggregate over
+    them is one column — `agg(…) FILTER (WHERE …)` when it keeps other rows than the rest."""
+
+    alias: str
+    source: exp.Expr
+    group_key: exp.Expr
+    filters: list[exp.Expr]  # always applied (e.g. active members only)
+    outer_key: exp.Expr
+    values: list[tuple[exp.Expr, exp.Expr | None]] = field(default_factory=list)
+
+    def add(self, aggregate: exp.Expr, keep: exp.Expr | None) -> exp.Column:
+        """Adds an aggregate of the rows `keep` lets through (all if None); its column."""
+        self.values.append((aggregate, keep))
+        return exp.column(f"v{len(self.values)}", self.alias)
+
+    def join(self) -> exp.Join:
+        filters = [condition.copy() for condition in self.filters]
+        keeps = [keep for _, keep in self.values]
+        shared = keeps[0] if len({None if k is None else k.sql() for k in keeps}) == 1 else None
+        if shared is not None:
+            filters.append(shared.copy())  # every aggregate keeps the same rows: a plain WHERE
+        elif all(keep is not None for keep in keeps):
+            filters.append(paren(exp.or_(*(paren(k.copy()) for k in keeps if k is not None))))
+        columns = []
+        for index, (aggregate, keep) in enumerate(self.values, start=1):
+            value = aggregate.copy()
+            if keep is not None and shared is None:
+                value = exp.Filter(this=value, expression=exp.Where(this=keep.copy()))
+            columns.append(exp.alias_(value, f"v{index}"))
+        sub = exp.select(exp.alias_(self.group_key.copy(), "k"), *columns).from_(
+            self.source.copy(), copy=False
+        )
+        if filters:
+            sub = sub.where(exp.and_(*filters), copy=False)
+        sub = sub.group_by(self.group_key.copy(), copy=False)
+        on = exp.EQ(this=exp.column("k", self.alias), expression=self.outer_key.copy())
+        return exp.Join(this=sub.subquery(self.alias, copy=False), on=on, side="LEFT")
 
 
 class QueryBuilder:
-    """Compiles the typed tree of one rule, collecting the joins and CTEs it needs."""
+    """Compiles typed trees of one subject, collecting the joins and CTEs they need; rules
+    compiled by one builder share them (see `batch.py`)."""
 
     def __init__(self, catalog: Catalog, subject: Subject) -> None:
         self.catalog = catalog
         self.subject = subject
-        self.joins: dict[str, exp.Join] = {}
+        self.joins: dict[str, exp.Join | RelatedRows] = {}
+        self.values: dict[str, exp.Column] = {}
         self.aliases: dict[str, str] = {}
         self.ctes: dict[str, exp.Expr] = {}
         self.windows: dict[str, Months] = {}
@@ -139,23 +192,37 @@ class QueryBuilder:
         columns = [
             exp.alias_(self.expr(value), f"e{i}") for i, (_, value) in enumerate(rule.evidence, 1)
         ]
+        query = self.select(columns, scope, condition)
+        return self.with_ctes(query), evidence
+
+    def select(
+        self, columns: list[exp.Expr], scope: Scope, condition: exp.Expr | None = None
+    ) -> exp.Select:
+        """SELECT subject_id, `columns` FROM the subject's rows with every join collected so
+        far, WHERE the scope guard (AND the condition)."""
         id_column, alias = SUBJECT_ID[self.subject]
         query = exp.select(exp.alias_(exp.column(id_column, alias), "subject_id"), *columns)
         query = self.base(query)
         for join in self.joins.values():
-            query = query.join(join)
-        query = query.where(exp.and_(self.scope_guard(scope), paren(condition)))
+            joined = join.join() if isinstance(join, RelatedRows) else join.copy()
+            query = query.join(joined, copy=False)
+        guard = self.scope_guard(scope)
+        where = guard if condition is None else exp.and_(guard, paren(condition))
+        return query.where(where, copy=False)
+
+    def with_ctes(self, query: exp.Select) -> exp.Select:
         for name, body in self.ctes.items():
-            query = query.with_(name, as_=body)
-        return query, evidence
+            query = query.with_(name, as_=body.copy(), copy=False)
+        return query
 
     def base(self, query: exp.Select) -> exp.Select:
         if self.subject is Subject.HOUSEHOLD:
-            return query.from_(table("households", "h"))
+            return query.from_(table("households", "h"), copy=False)
         on = exp.EQ(
             this=exp.column("household_id", "h"), expression=exp.column("household_id", "p")
         )
-        return query.from_(table("persons", "p")).join(table("households", "h"), on=on)
+        query = query.from_(table("persons", "p"), copy=False)
+        return query.join(table("households", "h"), on=on, copy=False)
 
     def scope_guard(self, scope: Scope) -> exp.Expr:
         village = exp.column("village_code", "h")
@@ -266,9 +333,9 @@ class QueryBuilder:
 
     def aggregate(self, node: TAggregate) -> exp.Expr:
         key = "agg:" + node.key
-        if key not in self.joins:
-            self.add_aggregate_join(node, key, self.new_alias(key, "a"))
-        value = exp.column("v", self.aliases[key])
+        if key not in self.values:
+            self.values[key] = self.add_aggregate(node)
+        value = self.values[key].copy()
         zero = exp.Literal.number(0)
         if node.func == "exists":
             return exp.GT(this=exp.Coalesce(this=value, expressions=[zero]), expression=zero)
@@ -281,26 +348,27 @@ class QueryBuilder:
         self.aliases[key] = f"{prefix}{count + 1}"
         return self.aliases[key]
 
-    def add_aggregate_join(self, node: TAggregate, key: str, alias: str) -> None:
+    def add_aggregate(self, node: TAggregate) -> exp.Column:
         table_def = self.catalog.tables[node.table]
-        source, group_key, filters, outer_key = self.related_rows(table_def)
-        filters = list(filters)
+        key = "rows:" + node.table
+        rows = self.joins.get(key)
+        if not isinstance(rows, RelatedRows):
+            source, group_key, filters, outer_key = self.related_rows(table_def)
+            alias = self.new_alias(key, "a")
+            rows = RelatedRows(alias, source, group_key, filters, outer_key)
+            self.joins[key] = rows
+        keep: list[exp.Expr] = []
         if node.condition is not None:
-            filters.append(paren(self.expr(node.condition)))
+            keep.append(paren(self.expr(node.condition)))
         if node.months is not None:
-            filters += self.window(table_def, node.months)
+            keep += self.window(table_def, node.months)
         if node.func in ("count", "exists"):
             value: exp.Expr = exp.Count(this=exp.Star())
         else:
             assert node.value is not None
             inner = self.expr(node.value)
             value = {"sum": exp.Sum, "max": exp.Max, "min": exp.Min}[node.func](this=inner)
-        sub = exp.select(exp.alias_(group_key, "k"), exp.alias_(value, "v")).from_(source)
-        if filters:
-            sub = sub.where(exp.and_(*filters))
-        sub = sub.group_by(group_key.copy())
-        on = exp.EQ(this=exp.column("k", alias), expression=outer_key)
-        self.joins[key] = exp.Join(this=sub.subquery(alias), on=on, side="LEFT")
+        return rows.add(value, exp.and_(*keep) if keep else None)
 
     def related_rows(self, table_def: Table) -> tuple[exp.Expr, exp.Expr, list[exp.Expr], exp.Expr]:
         """The rows of a related table, aliased r: (source, group key, filters, outer key)."""
@@ -342,9 +410,12 @@ class QueryBuilder:
             members: exp.Expr = table("persons", "m")
         else:
             owner = exp.alias_(exp.column("household_id", "m"), "_owner")
+            # One row per (key, household): a key shared by two members counts once. The
+            # person key is unique already, so only the ID number needs DISTINCT.
+            unique = key == self.catalog.tables["persons"].key
             members = (
                 exp.select(exp.column(key), exp.column("household_id"))
-                .distinct()
+                .distinct(distinct=not unique)
                 .from_("persons")
                 .where(active(None))
                 .subquery("m")
@@ -390,7 +461,7 @@ class QueryBuilder:
                 filters.append(paren(self.expr(node.where)))
             sub = (
                 exp.select(exp.alias_(column, "k"), exp.alias_(counted, "v"))
-                .from_(table(node.table, "r"))
+                .from_(self.tally_rows(node))
                 .where(exp.and_(*filters))
                 .group_by(column.copy())
             )
@@ -399,6 +470,18 @@ class QueryBuilder:
             self.joins[key] = exp.Join(this=sub.subquery(alias), on=on, side="LEFT")
         value = exp.column("v", self.aliases[key])
         return exp.Coalesce(this=value, expressions=[exp.Literal.number(0)])
+
+    def tally_rows(self, node: TTally) -> exp.Expr:
+        """The table's rows and its outside companion's (rows beyond the area that share a
+        key with it), aliased r, with only the columns the tally reads."""
+        table_def = self.catalog.tables[node.table]
+        reads = table_def.tally_reads(node.field)
+        names = [name for name in table_def.columns if name in reads]
+        parts = [
+            exp.select(*(exp.column(name) for name in names)).from_(source)
+            for source in (node.table, node.table + OUTSIDE_SUFFIX)
+        ]
+        return exp.union(*parts, distinct=False).subquery("r")
 
 
 def whole_years(start: exp.Expr, end: exp.Expr) -> exp.Expr:
@@ -472,6 +555,8 @@ def compile_rule(
         parameters=checked.parameters,
         windows=tuple(builder.windows.values()),
         catalog=catalog,
+        scope=scope,
+        checked=checked,
     )
 
 

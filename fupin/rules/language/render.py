@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from sqlglot import exp
 
-from fupin.rules.catalog import Kind
+from fupin.rules.catalog import Catalog, Kind
 from fupin.rules.language.compiler import CompiledRule
 from fupin.rules.language.errors import ErrorCode, RuleError, _
 from fupin.rules.language.typed import DATE, INTEGER, Months, Type
@@ -54,25 +54,33 @@ def bind(
     values = placeholder_values(
         rule, screening_date=screening_date, params=params, income_year=income_year
     )
+    return bind_query(rule.query, values, rule.catalog, tables, f"rule {rule.code}")
+
+
+def bind_query(
+    query: exp.Expr,
+    values: Mapping[str, exp.Expr],
+    catalog: Catalog,
+    tables: Mapping[str, str] | None,
+    what: str,
+) -> exp.Expr:
+    """`query` with its placeholders replaced by `values` and snapshot tables renamed."""
     mapping = dict(tables or {})
+    known = catalog.snapshot_tables
 
     def replace(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Placeholder):
             return values[str(node.this)].copy()
-        if (
-            isinstance(node, exp.Table)
-            and node.name in mapping
-            and node.name in rule.catalog.tables
-        ):
+        if isinstance(node, exp.Table) and node.name in mapping and node.name in known:
             renamed = exp.to_table(mapping[node.name])
             renamed.set("alias", node.args.get("alias"))
             return renamed
         return node
 
-    bound = rule.query.transform(replace)
+    bound = query.transform(replace)
     leftover = bound.find(exp.Placeholder)
     if leftover is not None:
-        raise ValueError(f"unbound placeholder {leftover.this!r} in rule {rule.code}")
+        raise ValueError(f"unbound placeholder {leftover.this!r} in {what}")
     return bound
 
 
@@ -140,4 +148,12 @@ def evidence_type(rule: CompiledRule, key: str) -> Type | None:
     return next((column.type for column in rule.evidence if column.key == key), None)
 
 
-__all__ = ["DIALECTS", "Kind", "bind", "months_before", "placeholder_values", "render"]
+__all__ = [
+    "DIALECTS",
+    "Kind",
+    "bind",
+    "bind_query",
+    "months_before",
+    "placeholder_values",
+    "render",
+]

@@ -76,13 +76,15 @@ def _case(file: str, source: RuleSource, spec: dict[str, Any]) -> RuleCase:
 def with_defaults(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A fixture row completed with _defaults.yaml and the default ID numbers."""
     complete = {**DEFAULTS["rows"].get(table, {}), **row}
-    columns = default_catalog().tables[table].columns
+    columns = default_catalog().snapshot_tables[table].columns
     if "id_number" in columns and complete.get("id_number") is None and complete.get("person_id"):
         complete["id_number"] = f"ID{complete['person_id']:06d}"
     return complete
 
 
 def write_snapshot(path: Path, rows: Mapping[str, list[dict[str, Any]]]) -> Snapshot:
+    """A snapshot of the case's rows (`persons__outside`: people beyond the run's area who
+    share an ID number or phone with someone in it; no defaults are added to those)."""
     snapshot = Snapshot.create(path)
     for table, table_rows in rows.items():
         snapshot.write_rows(table, [with_defaults(table, row) for row in table_rows])

@@ -50,7 +50,52 @@ def test_a_new_snapshot_has_every_table_with_typed_columns(tmp_path: Path) -> No
         assert table.num_rows == 0
         assert table.schema.equals(arrow_schema(definition))
     assert snapshot.read_table("incomes").schema.field("net_income").type == pa.decimal128(12, 2)
-    assert snapshot.manifest()["rows"] == dict.fromkeys(CATALOG.tables, 0)
+    # persons has tallies, so its outside companion is there too, with the persons schema
+    outside = snapshot.read_table("persons__outside")
+    assert outside.schema.equals(arrow_schema(CATALOG.tables["persons"]))
+    assert snapshot.manifest()["rows"] == {
+        **dict.fromkeys(CATALOG.tables, 0),
+        "persons__outside": 0,
+    }
+
+
+def test_the_outside_companion_holds_only_what_tallies_read() -> None:
+    assert list(CATALOG.outside_tables) == ["persons__outside"]
+    assert CATALOG.tables["persons"].tally_columns() == (
+        "household_id",
+        "id_number",
+        "phone",
+        "status",
+    )
+
+
+def test_a_table_streamed_in_parts_is_written_whole_and_counted(tmp_path: Path) -> None:
+    # given
+    snapshot = Snapshot.create(tmp_path)
+    # when
+    with snapshot.writer("households") as write:
+        write(pa.table({"household_id": [1, 2], "village_code": ["500110103201", ""]}))
+        write(pa.table({"household_id": pa.array([3], pa.int32())}).to_batches()[0])
+    # then
+    table = snapshot.read_table("households")
+    assert table.column("household_id").to_pylist() == [1, 2, 3]
+    assert table.column("village_code").to_pylist() == ["500110103201", None, None]
+    assert table.schema.equals(arrow_schema(CATALOG.tables["households"]))
+    assert snapshot.manifest()["rows"]["households"] == 3  # type: ignore[index]
+
+
+def test_a_failed_streamed_write_leaves_the_table_as_it_was(tmp_path: Path) -> None:
+    # given
+    snapshot = Snapshot.create(tmp_path)
+    snapshot.write_rows("households", [{"household_id": 7}])
+    # when
+    with pytest.raises(ValueError, match="unknown columns"), snapshot.writer("households") as write:
+        write(pa.table({"household_id": [1]}))
+        write(pa.table({"password": ["x"]}))
+    # then
+    assert snapshot.read_table("households").column("household_id").to_pylist() == [7]
+    assert snapshot.manifest()["rows"]["households"] == 1  # type: ignore[index]
+    assert sorted(p.name for p in tmp_path.glob("*.partial")) == []
 
 
 def test_rows_are_cast_to_the_catalog_types_and_blank_text_becomes_null(tmp_path: Path) -> None:

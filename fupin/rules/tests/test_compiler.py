@@ -13,13 +13,17 @@ from fupin.rules.catalog import Kind, Parameter, default_catalog
 from fupin.rules.language import (
     DIALECTS,
     ErrorCode,
+    RuleBatch,
     RuleError,
     RuleSource,
     Scope,
     bind,
+    compile_batches,
     compile_rule,
     render,
+    render_batch,
 )
+from fupin.rules.language.batch import compile_batch
 from fupin.rules.language.render import months_before
 
 SCOPE = Scope(village_codes=frozenset({"500110103201"}))
@@ -193,3 +197,75 @@ def test_a_negated_parenthesised_or_keeps_its_parentheses() -> None:
     )
     sql = render(rule, "duckdb", screening_date=DAY, params={})
     assert "NOT (" in sql
+
+
+# -- batches: several rules of one subject in one query --------------------------------------
+
+
+def batch_of(*texts: str, subject: str = "household", scope: Scope = SCOPE) -> RuleBatch:
+    rules = [
+        compile_rule(RuleSource(f"R{n}", subject, t), scope=scope) for n, t in enumerate(texts)
+    ]
+    [batch] = compile_batches(rules)
+    return batch
+
+
+def test_rules_of_a_batch_share_their_scans_joins_and_groupings() -> None:
+    batch = batch_of(
+        "sum(medical_claims.out_of_pocket, months => 12) > income_prev.net_income",
+        "exists(medical_claims, medical_claims.visit_type = '住院')",
+        "count(persons) > 0 AND count(persons, persons.has_working_capacity) = 0",
+        "count(persons) > 5 AND income.net_income < income_prev.net_income",
+    )
+    sql = render_batch(batch, "duckdb", screening_date=DAY, params={})
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    scans = [table.name for table in tree.find_all(exp.Table)]
+    # medical_claims: the two branches of its one CTE (matched, by ID number), however many rules
+    assert scans.count("medical_claims") == 2
+    assert scans.count("incomes") == 2  # this year's and last year's, joined once each
+    groupings = [select for select in tree.find_all(exp.Select) if select.args.get("group")]
+    assert len(groupings) == 2  # one per related table: medical_claims, persons
+    assert "FILTER(WHERE" in sql  # aggregates over the same rows keep their own rows
+
+
+def test_a_batch_reports_each_rule_with_its_own_columns() -> None:
+    batch = batch_of("household.water_safe = FALSE", "household.water_safe = FALSE AND 1 = 1")
+    first, second = batch.rules
+    assert (first.condition, second.condition) == ("c1", "c2")
+    assert first.evidence == second.evidence == ("x1",)  # one value, one column
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_the_scope_guard_is_the_inner_where_of_a_batch_in_every_dialect(dialect: str) -> None:
+    batch = batch_of("1 = 1 OR TRUE", "household.status = 'active' OR 1 = 1")
+    sql = render_batch(batch, dialect, screening_date=DAY, params={})
+    inner = sqlglot.parse_one(sql, read=dialect).args["from_"].this.this
+    assert inner.args["where"].this.sql() == "(h.village_code IN ('500110103201'))"
+    conditions = [e.alias for e in inner.expressions if e.alias.startswith("c")]
+    assert conditions == ["c1", "c2"]
+
+
+def test_a_batch_refuses_rules_of_different_subjects_or_scopes() -> None:
+    household = compile_rule(RuleSource("A", "household", "1 = 1"), scope=SCOPE)
+    person = compile_rule(RuleSource("B", "person", "1 = 1"), scope=SCOPE)
+    elsewhere = compile_rule(RuleSource("C", "household", "1 = 1"), scope=Scope())
+    with pytest.raises(ValueError, match="one subject, scope and catalog"):
+        compile_batch([household, person])
+    with pytest.raises(ValueError, match="one subject, scope and catalog"):
+        compile_batch([household, elsewhere])
+    batches = compile_batches([household, person, elsewhere])
+    assert [[m.rule.code for m in b.rules] for b in batches] == [["A"], ["B"], ["C"]]
+
+
+def test_a_missing_parameter_in_a_batch_is_refused_at_its_use_in_its_rule() -> None:
+    batch = batch_of(
+        "household.water_safe = FALSE",
+        "income.per_capita_net_income < param('monitoring_income_line')",
+    )
+    with pytest.raises(RuleError) as refused:
+        render_batch(batch, "duckdb", screening_date=DAY, params={})
+    assert (refused.value.code, refused.value.line, refused.value.column) == (
+        ErrorCode.MISSING_PARAMETER,
+        1,
+        32,
+    )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from fupin.rules.engines import Engine, Hit, json_value
@@ -211,6 +212,63 @@ def test_every_engine_finds_the_same_hits_as_duckdb_in_a_generated_township(
 ) -> None:
     hits = run(make_engine(request, name), all_rules(), township, params=township_params())
     assert hits == reference_hits
+
+
+@pytest.mark.parametrize("name", ENGINE_NAMES)
+def test_rules_run_together_find_what_each_finds_alone(
+    request: pytest.FixtureRequest, name: str, township: Snapshot
+) -> None:
+    # given the case rules, batched by subject into two queries
+    engine, rules = make_engine(request, name), all_rules()
+    # when
+    together = run(engine, rules, township, params=township_params())
+    alone = [
+        hit for rule in rules for hit in run(engine, [rule], township, params=township_params())
+    ]
+    # then
+    assert together == alone
+    assert len({hit.rule_code for hit in together}) == len(rules)
+
+
+def test_a_batch_of_attacks_still_returns_only_subjects_in_scope(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # given every attack at once (the rules of each subject share one query)
+    snapshot = write_snapshot(tmp_path, SCOPE_ROWS)
+    scope = Scope(village_codes=frozenset({VILLAGE_A, VILLAGE_B}))
+    rules = [
+        compile_rule(RuleSource(f"attack{n}", subject, text), scope=scope)
+        for n, (subject, text) in enumerate(SCOPE_ATTACKS)
+    ]
+    # when
+    results = engine.run_arrow(
+        rules, snapshot=snapshot, screening_date=dt.date(2020, 12, 31), params={}
+    )
+    # then each rule has its own hits, all inside villages A and B
+    assert [result.rule.code for result in results] == [rule.code for rule in rules]
+    assert [result.subject_ids().to_pylist() for result in results] == [[1, 2]] * len(rules)
+
+
+def test_hits_stay_arrow_until_asked(tmp_path: Path) -> None:
+    from fupin.rules.engines import get_engine
+
+    # given
+    snapshot = write_snapshot(tmp_path, SCOPE_ROWS)
+    scope = Scope(code_prefixes=("500110",))
+    rule = compile_rule(
+        RuleSource("R", "household", "sum(medical_claims.out_of_pocket) >= 100"), scope=scope
+    )
+    # when
+    [result] = get_engine("duckdb").run_arrow(
+        [rule], snapshot=snapshot, screening_date=dt.date(2020, 12, 31), params={}
+    )
+    # then
+    assert result.table.column_names == ["subject_id", "e1"]
+    assert result.table.column("subject_id").type == pa.int64()
+    assert result.subject_ids().to_pylist() == [1, 2, 3, 4]
+    assert (
+        result.evidence_json().to_pylist() == ['{"sum(medical_claims.out_of_pocket)": "100"}'] * 4
+    )
 
 
 def test_progress_is_reported_after_each_rule(tmp_path: Path) -> None:

@@ -170,4 +170,18 @@ def generate_township(path: Path, *, households: int, seed: int) -> Snapshot:
     snapshot = Snapshot.create(path)
     for table, rows in township.rows.items():
         snapshot.write_rows(table, rows)
+    snapshot.write_rows("persons__outside", outside_rows(township.rows["persons"], households))
     return snapshot
+
+
+def outside_rows(persons: list[dict[str, Any]], households: int) -> list[dict[str, Any]]:
+    """People of another area who share an ID number (every 50th person) or a phone (every
+    40th) with someone here: the key columns the tallies read, nothing else."""
+    rows = []
+    for person in persons:
+        number = person["person_id"]
+        if number % 50 == 0:
+            rows.append({"household_id": households + number, "id_number": person["id_number"]})
+        if number % 40 == 0 and person["phone"]:
+            rows.append({"household_id": households + number, "phone": person["phone"]})
+    return [{**row, "status": "active"} for row in rows]
