@@ -93,7 +93,7 @@ def test_a_promotion_killed_midway_keeps_no_progress_file_after_the_sweep(townsh
     assert not storage.staging_path(batch.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite has one writer at a time already"
 )
