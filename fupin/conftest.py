@@ -8,10 +8,31 @@ leader, county_officer, system_admin.
 import datetime as dt
 
 import pytest
+from django.db import connections
+from pytest_django.plugin import blocking_manager_key
 
 from fupin.accounts.tests.factories import UserFactory, unit
 from fupin.registry.models import Pairing
 from fupin.registry.tests.factories import HouseholdFactory, MemberFactory
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back the rows migrations load (the rule pack) once a transactional test has flushed.
+
+    A transactional test empties every table when it ends; the next test on the same worker
+    would find no rule pack. Django serialises the migrated database for tests marked
+    ``serialized_rollback=True``; after the flush this hook loads that copy again.
+    """
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from fupin.tests.browser_support import chromium_available, launch
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -16,7 +16,10 @@ from fupin.monitoring.models import Case, CaseState
 from fupin.registry.tests.factories import IncomeFactory
 from fupin.tests.browser_support import chromium_available, launch
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 PASSWORD = "browser-pass-1"
 NOW = dt.datetime(2026, 10, 20, 9, 0)
 
