@@ -1,7 +1,8 @@
 """A rule's hits as Arrow: subject ids and evidence columns, with evidence JSON built per column.
 
 Engines hand back one `RuleHits` per rule — a pyarrow Table of `subject_id` and the rule's
-evidence columns (`e1`, `e2`, … in `rule.evidence` order), sorted by subject. Nothing becomes
+evidence columns (`e1`, `e2`, … in `rule.evidence` order), in the engine's order (`sorted()`
+orders them by subject). Nothing becomes
 a Python object per hit unless asked: `evidence_json()` builds each hit's evidence as JSON text
 with Arrow compute, column by column, which is what findings are written from; `hits()` gives
 `Hit` objects (for tests, small runs and the Python API).
@@ -53,7 +54,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class RuleHits:
-    """The hits of one rule: `subject_id` (int64) and one column per evidence value."""
+    """The hits of one rule: `subject_id` (int64) and one column per evidence value, in the
+    order the engine gave them (`hits()` and `sorted()` order them by subject)."""
 
     rule: CompiledRule
     table: pa.Table
@@ -80,9 +82,15 @@ class RuleHits:
         joined = pc.binary_join_element_wise(*parts, "")
         return joined if isinstance(joined, pa.ChunkedArray) else pa.chunked_array([joined])
 
+    def sorted(self) -> RuleHits:
+        """The same hits ordered by subject id."""
+        return RuleHits(self.rule, self.table.sort_by("subject_id"))
+
     def hits(self) -> list[Hit]:
-        ids = self.subject_ids().to_pylist()
-        texts = self.evidence_json().to_pylist()
+        """The hits as `Hit` objects, by subject id."""
+        ordered = self.sorted()
+        ids = ordered.subject_ids().to_pylist()
+        texts = ordered.evidence_json().to_pylist()
         kind, code = self.subject_type, self.rule.code
         return [Hit(code, kind, int(i), json.loads(t)) for i, t in zip(ids, texts, strict=True)]
 
@@ -91,18 +99,13 @@ def all_hits(results: Sequence[RuleHits]) -> list[Hit]:
     return [hit for result in results for hit in result.hits()]
 
 
-def hit_table(
-    rule: CompiledRule, table: pa.Table, columns: Sequence[str], rows: pa.Array | None = None
-) -> RuleHits:
+def hit_table(rule: CompiledRule, table: pa.Table, columns: Sequence[str]) -> RuleHits:
     """`rule`'s hits out of an engine's result: `columns` are its evidence columns there (in
-    `rule.evidence` order), `rows` the indices of its hits in subject order (None: every
-    row, sorted here). Subject ids become int64."""
-    if rows is None:
-        rows = pc.sort_indices(table.column("subject_id"))
+    `rule.evidence` order); subject ids become int64."""
     names = ["subject_id", *(column.alias for column in rule.evidence)]
-    picked = table.select(["subject_id", *columns]).take(rows).rename_columns(names)
+    picked = table.select(["subject_id", *columns]).rename_columns(names)
     ids = picked.column("subject_id").cast(pa.int64())
-    return RuleHits(rule, picked.set_column(0, "subject_id", ids).combine_chunks())
+    return RuleHits(rule, picked.set_column(0, "subject_id", ids))
 
 
 # -- values ▸ JSON ----------------------------------------------------------------------------

@@ -2,10 +2,9 @@
 
 A run compiles each rule on its own (`compile_rule`: checked, with its scope and evidence);
 an engine then runs them in batches, one per subject (and scope): the rules' typed trees are
-compiled again by one `QueryBuilder`, which keys every join, related-row group and CTE, so a
-table read by ten rules is scanned and grouped once. Shape:
+compiled again by one `QueryBuilder`, which keys every join and related-row group, so a table
+read by ten rules is scanned and grouped once. Shape:
 
-    WITH <department-row CTEs>
     SELECT * FROM (
       SELECT <subject id> AS subject_id,
              COALESCE((<condition of rule 1>), FALSE) AS c1, …   -- one boolean per rule
@@ -101,7 +100,6 @@ def compile_batch(rules: Sequence[CompiledRule]) -> RuleBatch:
     any_hit = exp.or_(*(exp.column(member.condition, "b") for member in members))
     query = exp.select(exp.Star()).from_(inner.subquery("b", copy=False), copy=False)
     query = query.where(any_hit, copy=False)
-    query = builder.with_ctes(query)
     return RuleBatch(first.subject, tuple(members), query, first.catalog, types)
 
 

@@ -9,11 +9,13 @@ Shape of a rule's query:
     FROM households AS h                       -- person rules: persons AS p JOIN households h
     LEFT JOIN incomes AS i0 …                  -- only the joins the rule needs
     LEFT JOIN (SELECT k, <aggregate> AS v1, <aggregate> FILTER (WHERE …) AS v2 …
-               GROUP BY k) AS a1 ON a1.k = h.household_id   -- one per related table
+               GROUP BY k) AS a1 ON a1.k = h.household_id   -- one per related table (for a
+                                                            -- person rule's department rows,
+                                                            -- one by person_id, one by ID no.)
     WHERE (<scope guard on h.village_code>) AND (<condition>)
 
 The same builder compiles several rules of one subject into one query (`batch.py`): joins,
-related-row groups and department-row CTEs are keyed, so rules that need them share them.
+related-row groups are keyed, so rules that need them share them.
 """
 
 from __future__ import annotations
@@ -69,7 +71,6 @@ SCOPE_CODE = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 DOUBLE = exp.DataType.build("DOUBLE")
 ROUNDING_TYPE = exp.DataType.build("DECIMAL(38, 10)")
 SUBJECT_ID = {Subject.HOUSEHOLD: ("household_id", "h"), Subject.PERSON: ("person_id", "p")}
-LINKED_SUFFIX = "__linked"
 
 
 @dataclass(frozen=True)
@@ -139,23 +140,25 @@ class RelatedRows:
     group_key: exp.Expr
     filters: list[exp.Expr]  # always applied (e.g. active members only)
     outer_key: exp.Expr
-    values: list[tuple[exp.Expr, exp.Expr | None]] = field(default_factory=list)
+    values: list[tuple[exp.Expr, exp.Expr | None, str]] = field(default_factory=list)
 
-    def add(self, aggregate: exp.Expr, keep: exp.Expr | None) -> exp.Column:
-        """Adds an aggregate of the rows `keep` lets through (all if None); its column."""
-        self.values.append((aggregate, keep))
+    def add(self, aggregate: exp.Expr, keep: exp.Expr | None, func: str) -> exp.Column:
+        """Adds an aggregate (`func`: count, exists, sum, max, min) of the rows `keep` lets
+        through (all if None); answers its column."""
+        self.values.append((aggregate, keep, func))
         return exp.column(f"v{len(self.values)}", self.alias)
 
-    def join(self) -> exp.Join:
+    def grouped(self) -> exp.Select:
+        """SELECT <group key> AS k, <aggregate> AS v1, … FROM the rows … GROUP BY k."""
         filters = [condition.copy() for condition in self.filters]
-        keeps = [keep for _, keep in self.values]
+        keeps = [keep for _, keep, _ in self.values]
         shared = keeps[0] if len({None if k is None else k.sql() for k in keeps}) == 1 else None
         if shared is not None:
             filters.append(shared.copy())  # every aggregate keeps the same rows: a plain WHERE
         elif all(keep is not None for keep in keeps):
             filters.append(paren(exp.or_(*(paren(k.copy()) for k in keeps if k is not None))))
         columns = []
-        for index, (aggregate, keep) in enumerate(self.values, start=1):
+        for index, (aggregate, keep, _) in enumerate(self.values, start=1):
             value = aggregate.copy()
             if keep is not None and shared is None:
                 value = exp.Filter(this=value, expression=exp.Where(this=keep.copy()))
@@ -165,22 +168,62 @@ class RelatedRows:
         )
         if filters:
             sub = sub.where(exp.and_(*filters), copy=False)
-        sub = sub.group_by(self.group_key.copy(), copy=False)
+        return sub.group_by(self.group_key.copy(), copy=False)
+
+    def join(self) -> exp.Join:
+        return self.joined(self.grouped())
+
+    def joined(self, sub: exp.Select) -> exp.Join:
         on = exp.EQ(this=exp.column("k", self.alias), expression=self.outer_key.copy())
         return exp.Join(this=sub.subquery(self.alias, copy=False), on=on, side="LEFT")
 
 
+REAGGREGATE = {"count": exp.Sum, "exists": exp.Sum, "sum": exp.Sum, "max": exp.Max, "min": exp.Min}
+
+
+class CarriedRows(RelatedRows):
+    """Department rows matched to nobody, for a household rule: grouped by ID number first,
+    then carried to the household of every active member holding that number — once per
+    household even if two of its members share the number — and added up there."""
+
+    def join(self) -> exp.Join:
+        by_number = self.grouped().subquery("u", copy=False)
+        holders = exp.select(
+            exp.alias_(exp.column("household_id", "m"), "hh"),
+            *(
+                exp.alias_(exp.Max(this=exp.column(f"v{n}", "u")), f"v{n}")
+                for n in range(1, len(self.values) + 1)
+            ),
+        )
+        holders = holders.from_(by_number, copy=False).join(
+            table("persons", "m"),
+            on=exp.EQ(this=exp.column("id_number", "m"), expression=exp.column("k", "u")),
+            copy=False,
+        )
+        holders = holders.where(active("m"), copy=False).group_by(
+            exp.column("household_id", "m"), exp.column("k", "u"), copy=False
+        )
+        households = exp.select(
+            exp.alias_(exp.column("hh", "d"), "k"),
+            *(
+                exp.alias_(REAGGREGATE[func](this=exp.column(f"v{n}", "d")), f"v{n}")
+                for n, (_, _, func) in enumerate(self.values, start=1)
+            ),
+        )
+        households = households.from_(holders.subquery("d", copy=False), copy=False)
+        return self.joined(households.group_by(exp.column("hh", "d"), copy=False))
+
+
 class QueryBuilder:
-    """Compiles typed trees of one subject, collecting the joins and CTEs they need; rules
-    compiled by one builder share them (see `batch.py`)."""
+    """Compiles typed trees of one subject, collecting the joins they need; rules compiled by
+    one builder share them (see `batch.py`)."""
 
     def __init__(self, catalog: Catalog, subject: Subject) -> None:
         self.catalog = catalog
         self.subject = subject
         self.joins: dict[str, exp.Join | RelatedRows] = {}
-        self.values: dict[str, exp.Column] = {}
+        self.values: dict[str, exp.Expr] = {}  # aggregate columns; tallies' own counts
         self.aliases: dict[str, str] = {}
-        self.ctes: dict[str, exp.Expr] = {}
         self.windows: dict[str, Months] = {}
 
     def build(self, rule: CheckedRule, scope: Scope) -> tuple[exp.Select, list[EvidenceColumn]]:
@@ -193,7 +236,7 @@ class QueryBuilder:
             exp.alias_(self.expr(value), f"e{i}") for i, (_, value) in enumerate(rule.evidence, 1)
         ]
         query = self.select(columns, scope, condition)
-        return self.with_ctes(query), evidence
+        return query, evidence
 
     def select(
         self, columns: list[exp.Expr], scope: Scope, condition: exp.Expr | None = None
@@ -209,11 +252,6 @@ class QueryBuilder:
         guard = self.scope_guard(scope)
         where = guard if condition is None else exp.and_(guard, paren(condition))
         return query.where(where, copy=False)
-
-    def with_ctes(self, query: exp.Select) -> exp.Select:
-        for name, body in self.ctes.items():
-            query = query.with_(name, as_=body.copy(), copy=False)
-        return query
 
     def base(self, query: exp.Select) -> exp.Select:
         if self.subject is Subject.HOUSEHOLD:
@@ -348,15 +386,8 @@ class QueryBuilder:
         self.aliases[key] = f"{prefix}{count + 1}"
         return self.aliases[key]
 
-    def add_aggregate(self, node: TAggregate) -> exp.Column:
+    def add_aggregate(self, node: TAggregate) -> exp.Expr:
         table_def = self.catalog.tables[node.table]
-        key = "rows:" + node.table
-        rows = self.joins.get(key)
-        if not isinstance(rows, RelatedRows):
-            source, group_key, filters, outer_key = self.related_rows(table_def)
-            alias = self.new_alias(key, "a")
-            rows = RelatedRows(alias, source, group_key, filters, outer_key)
-            self.joins[key] = rows
         keep: list[exp.Expr] = []
         if node.condition is not None:
             keep.append(paren(self.expr(node.condition)))
@@ -368,60 +399,62 @@ class QueryBuilder:
             assert node.value is not None
             inner = self.expr(node.value)
             value = {"sum": exp.Sum, "max": exp.Max, "min": exp.Min}[node.func](this=inner)
-        return rows.add(value, exp.and_(*keep) if keep else None)
+        kept = exp.and_(*keep) if keep else None
+        columns = [
+            self.rows(table_def, part).add(value.copy(), kept.copy() if kept else None, node.func)
+            for part in self.parts(table_def)
+        ]
+        return columns[0] if len(columns) == 1 else combine(node.func, *columns)
 
-    def related_rows(self, table_def: Table) -> tuple[exp.Expr, exp.Expr, list[exp.Expr], exp.Expr]:
-        """The rows of a related table, aliased r: (source, group key, filters, outer key)."""
+    def parts(self, table_def: Table) -> tuple[str, ...]:
+        """How a table's rows are grouped: at once, or — department rows — those matched to a
+        person (by person_id) and those matched to nobody (by ID number) apart, each grouped
+        on its own key and joined on it (no join with every person to find an owner)."""
+        return ("matched", "unmatched") if table_def.link is Link.PERSON else ("all",)
+
+    def rows(self, table_def: Table, part: str) -> RelatedRows:
+        key = f"rows:{table_def.name}:{part}"
+        rows = self.joins.get(key)
+        if not isinstance(rows, RelatedRows):
+            kind = RelatedRows
+            if part == "unmatched" and self.subject is Subject.HOUSEHOLD:
+                kind = CarriedRows
+            source, group_key, filters, outer_key = self.related_rows(table_def, part)
+            rows = kind(self.new_alias(key, "a"), source, group_key, filters, outer_key)
+            self.joins[key] = rows
+        return rows
+
+    def related_rows(
+        self, table_def: Table, part: str
+    ) -> tuple[exp.Expr, exp.Expr, list[exp.Expr], exp.Expr]:
+        """The rows of a related table, aliased r: (source, group key, filters, outer key).
+
+        Department rows count for a person rule if matched to the person, or unmatched and
+        carrying the person's ID number; for a household rule, if matched to an active member,
+        or unmatched and carrying the ID number of an active member (`CarriedRows`)."""
         household = exp.column("household_id", "h")
+        rows = table(table_def.name, "r")
         if table_def.link is Link.HOUSEHOLD:
-            return table(table_def.name, "r"), exp.column("household_id", "r"), [], household
+            return rows, exp.column("household_id", "r"), [], household
         if table_def.link is Link.MEMBER:
-            return (
-                table(table_def.name, "r"),
-                exp.column("household_id", "r"),
-                [active("r")],
-                household,
-            )
-        owner = exp.column("_owner", "r")
-        outer = exp.column("person_id", "p") if self.subject is Subject.PERSON else household
-        return table(self.linked_cte(table_def), "r"), owner, [], outer
-
-    def linked_cte(self, table_def: Table) -> str:
-        """Department rows with their owner: the person (person rules) or the household of an
-        active member (household rules) — by the matched person_id, else by id_number. A row
-        counts once per household even if two members share an ID number."""
-        name = table_def.name + LINKED_SUFFIX
-        if name not in self.ctes:
-            matched = exp.Not(this=exp.Is(this=exp.column("person_id", "r"), expression=exp.Null()))
-            unmatched = exp.Is(this=exp.column("person_id", "r"), expression=exp.Null())
-            branches = [self.linked_branch(table_def, "person_id", matched)]
-            branches.append(self.linked_branch(table_def, "id_number", unmatched))
-            self.ctes[name] = exp.union(*branches, distinct=False)
-        return name
-
-    def linked_branch(self, table_def: Table, key: str, where: exp.Expr) -> exp.Select:
-        row = exp.Column(this=exp.Star(), table=exp.to_identifier("r"))
-        on = exp.EQ(this=exp.column(key, "m"), expression=exp.column(key, "r"))
+            return rows, exp.column("household_id", "r"), [active("r")], household
+        unmatched = exp.Is(this=exp.column("person_id", "r"), expression=exp.Null())
+        if part == "unmatched":
+            outer = exp.column("id_number", "p") if self.subject is Subject.PERSON else household
+            return rows, exp.column("id_number", "r"), [unmatched], outer
+        matched = exp.Not(this=unmatched)
         if self.subject is Subject.PERSON:
-            if key == "person_id":
-                owner = exp.alias_(exp.column("person_id", "r"), "_owner")
-                return exp.select(row, owner).from_(table(table_def.name, "r")).where(where)
-            owner = exp.alias_(exp.column("person_id", "m"), "_owner")
-            members: exp.Expr = table("persons", "m")
-        else:
-            owner = exp.alias_(exp.column("household_id", "m"), "_owner")
-            # One row per (key, household): a key shared by two members counts once. The
-            # person key is unique already, so only the ID number needs DISTINCT.
-            unique = key == self.catalog.tables["persons"].key
-            members = (
-                exp.select(exp.column(key), exp.column("household_id"))
-                .distinct(distinct=not unique)
-                .from_("persons")
-                .where(active(None))
-                .subquery("m")
-            )
-        query = exp.select(row, owner).from_(table(table_def.name, "r")).join(members, on=on)
-        return query.where(where)
+            return rows, exp.column("person_id", "r"), [matched], exp.column("person_id", "p")
+        members = exp.select("person_id", "household_id").from_("persons").where(active(None))
+        owned = exp.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("r")),
+            exp.alias_(exp.column("household_id", "m"), "_owner"),
+        )
+        owned = owned.from_(rows).join(
+            members.subquery("m"),
+            on=exp.EQ(this=exp.column("person_id", "m"), expression=exp.column("person_id", "r")),
+        )
+        return owned.where(matched).subquery("r"), exp.column("_owner", "r"), [], household
 
     def window(self, table_def: Table, months: Months) -> list[exp.Expr]:
         """`months => N`: rows dated in the N months up to the screening date."""
@@ -446,6 +479,9 @@ class QueryBuilder:
         ]
 
     def tally(self, node: TTally) -> exp.Expr:
+        """Rows sharing this row's key. Only keys held by more than one row are grouped and
+        joined (few, so the join is cheap); a key held by this row alone counts 1 if the row
+        itself is counted (its own condition), else 0 — the same number, far less work."""
         key = f"tally:{node.instance.value}:{node.table}:{node.field.name}"
         if key not in self.joins:
             alias = self.new_alias(key, "t")
@@ -454,22 +490,42 @@ class QueryBuilder:
             if node.field.count_distinct:
                 distinct = exp.Distinct(expressions=[exp.column(node.field.count_distinct, "r")])
                 counted = exp.Count(this=distinct)
-            filters: list[exp.Expr] = [
-                exp.Not(this=exp.Is(this=column.copy(), expression=exp.Null()))
-            ]
-            if node.where is not None:
-                filters.append(paren(self.expr(node.where)))
+            where = paren(self.expr(node.where)) if node.where is not None else None
+            if where is not None:
+                counted = exp.Filter(this=counted, expression=exp.Where(this=where.copy()))
+            shared = exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))
             sub = (
                 exp.select(exp.alias_(column, "k"), exp.alias_(counted, "v"))
                 .from_(self.tally_rows(node))
-                .where(exp.and_(*filters))
+                .where(exp.Not(this=exp.Is(this=column.copy(), expression=exp.Null())))
                 .group_by(column.copy())
+                .having(shared)
             )
             outer = exp.column(node.field.key, node.instance.value)
             on = exp.EQ(this=exp.column("k", alias), expression=outer)
             self.joins[key] = exp.Join(this=sub.subquery(alias), on=on, side="LEFT")
+            self.values[key] = self.tally_alone(node, where)
         value = exp.column("v", self.aliases[key])
-        return exp.Coalesce(this=value, expressions=[exp.Literal.number(0)])
+        return exp.Coalesce(this=value, expressions=[self.values[key].copy()])
+
+    def tally_alone(self, node: TTally, where: exp.Expr | None) -> exp.Expr:
+        """The count for a key this row alone holds: 1 if the row is counted, else 0."""
+        own = node.instance.value
+        tests: list[exp.Expr] = [
+            exp.Not(this=exp.Is(this=exp.column(name, own), expression=exp.Null()))
+            for name in filter(None, [node.field.key, node.field.count_distinct])
+        ]
+        if where is not None:
+            tests.append(
+                where.transform(
+                    lambda n: (
+                        exp.column(n.name, own)
+                        if isinstance(n, exp.Column) and n.table == "r"
+                        else n
+                    )
+                )
+            )
+        return one_if(exp.and_(*tests))
 
     def tally_rows(self, node: TTally) -> exp.Expr:
         """The table's rows and its outside companion's (rows beyond the area that share a
@@ -517,6 +573,26 @@ def month_day(value: exp.Expr) -> exp.Expr:
 def one_if(condition: exp.Expr) -> exp.Expr:
     one, zero = exp.Literal.number(1), exp.Literal.number(0)
     return exp.Case(ifs=[exp.If(this=condition, true=one)], default=zero)
+
+
+def combine(func: str, first: exp.Expr, second: exp.Expr) -> exp.Expr:
+    """One aggregate from the same aggregate over two disjoint sets of rows (missing if both
+    are): counts and sums add up, max and min take the larger or smaller."""
+
+    def missing(value: exp.Expr) -> exp.Expr:
+        return exp.Is(this=value.copy(), expression=exp.Null())
+
+    if func in ("count", "exists", "sum"):
+        both: exp.Expr = exp.Add(this=first.copy(), expression=second.copy())
+    else:
+        pick = exp.GTE if func == "max" else exp.LTE
+        chosen = pick(this=first.copy(), expression=second.copy())
+        both = exp.Case(ifs=[exp.If(this=chosen, true=first.copy())], default=second.copy())
+    ifs = [
+        exp.If(this=missing(first), true=second.copy()),
+        exp.If(this=missing(second), true=first.copy()),
+    ]
+    return exp.Case(ifs=ifs, default=both)
 
 
 def active(alias: str | None) -> exp.Expr:

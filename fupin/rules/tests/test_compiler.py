@@ -210,21 +210,32 @@ def batch_of(*texts: str, subject: str = "household", scope: Scope = SCOPE) -> R
     return batch
 
 
+def shape(batch: RuleBatch) -> tuple[list[str], int]:
+    """The tables a batch's query scans, and how many GROUP BYs it has."""
+    tree = sqlglot.parse_one(render_batch(batch, "duckdb", screening_date=DAY, params={}))
+    scans = sorted(table.name for table in tree.find_all(exp.Table))
+    return scans, sum(1 for select in tree.find_all(exp.Select) if select.args.get("group"))
+
+
 def test_rules_of_a_batch_share_their_scans_joins_and_groupings() -> None:
-    batch = batch_of(
+    # given two rules, then the same two with two more reading the same tables
+    two = [
         "sum(medical_claims.out_of_pocket, months => 12) > income_prev.net_income",
-        "exists(medical_claims, medical_claims.visit_type = '住院')",
         "count(persons) > 0 AND count(persons, persons.has_working_capacity) = 0",
+    ]
+    more = [
+        "exists(medical_claims, medical_claims.visit_type = '住院')",
         "count(persons) > 5 AND income.net_income < income_prev.net_income",
-    )
-    sql = render_batch(batch, "duckdb", screening_date=DAY, params={})
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    scans = [table.name for table in tree.find_all(exp.Table)]
-    # medical_claims: the two branches of its one CTE (matched, by ID number), however many rules
+    ]
+    # when
+    scans, groupings = shape(batch_of(*two, *more))
+    # then the four scan and group exactly what the first two do, plus this year's income
+    alone_scans, alone_groupings = shape(batch_of(*two))
+    assert scans == sorted([*alone_scans, "incomes"])
+    assert groupings == alone_groupings
+    # medical_claims twice: rows matched to a member, rows carrying a member's ID number
     assert scans.count("medical_claims") == 2
-    assert scans.count("incomes") == 2  # this year's and last year's, joined once each
-    groupings = [select for select in tree.find_all(exp.Select) if select.args.get("group")]
-    assert len(groupings) == 2  # one per related table: medical_claims, persons
+    sql = render_batch(batch_of(*two, *more), "duckdb", screening_date=DAY, params={})
     assert "FILTER(WHERE" in sql  # aggregates over the same rows keep their own rows
 
 

@@ -246,7 +246,54 @@ def test_a_batch_of_attacks_still_returns_only_subjects_in_scope(
     )
     # then each rule has its own hits, all inside villages A and B
     assert [result.rule.code for result in results] == [rule.code for rule in rules]
-    assert [result.subject_ids().to_pylist() for result in results] == [[1, 2]] * len(rules)
+    found = [sorted(result.subject_ids().to_pylist()) for result in results]
+    assert found == [[1, 2]] * len(rules)
+
+
+def test_a_person_rule_aggregates_matched_and_unmatched_department_rows_together(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # given claims matched to a person and claims carrying only their ID number
+    claim = {"visit_type": "门诊", "period_year": 2020, "period_month": 1}
+    rows = {
+        "households": [{"household_id": 1}],
+        "persons": [{"person_id": n, "household_id": 1} for n in (1, 2, 3, 4)],
+        "medical_claims": [
+            {**claim, "person_id": 1, "visit_on": dt.date(2020, 3, 1), "out_of_pocket": 100},
+            {**claim, "id_number": "ID000001", "visit_on": dt.date(2020, 9, 1), "out_of_pocket": 5},
+            {**claim, "id_number": "ID000001", "visit_on": dt.date(2020, 1, 2), "out_of_pocket": 7},
+            {**claim, "id_number": "ID000002", "visit_on": dt.date(2020, 6, 1), "out_of_pocket": 1},
+            {**claim, "person_id": 3, "visit_on": dt.date(2020, 5, 1), "out_of_pocket": 2},
+        ],
+    }
+    snapshot = write_snapshot(tmp_path, rows)
+    text = (
+        "count(medical_claims) >= 0 AND sum(medical_claims.out_of_pocket) >= 0 "
+        "AND max(medical_claims.visit_on) IS NOT NULL AND min(medical_claims.visit_on) "
+        "<= DATE '2020-12-31' OR person.person_id = 4"
+    )
+    rule = compile_rule(RuleSource("R", "person", text), scope=Scope(code_prefixes=("500110",)))
+    # when
+    hits = run(engine, [rule], snapshot)
+    # then
+    found = {
+        hit.subject_id: [
+            hit.evidence[key]
+            for key in (
+                "count(medical_claims)",
+                "sum(medical_claims.out_of_pocket)",
+                "max(medical_claims.visit_on)",
+                "min(medical_claims.visit_on)",
+            )
+        ]
+        for hit in hits
+    }
+    assert found == {
+        1: [3, "112", "2020-09-01", "2020-01-02"],
+        2: [1, "1", "2020-06-01", "2020-06-01"],
+        3: [1, "2", "2020-05-01", "2020-05-01"],
+        4: [0, "0", None, None],
+    }
 
 
 def test_hits_stay_arrow_until_asked(tmp_path: Path) -> None:
@@ -265,7 +312,7 @@ def test_hits_stay_arrow_until_asked(tmp_path: Path) -> None:
     # then
     assert result.table.column_names == ["subject_id", "e1"]
     assert result.table.column("subject_id").type == pa.int64()
-    assert result.subject_ids().to_pylist() == [1, 2, 3, 4]
+    assert result.sorted().subject_ids().to_pylist() == [1, 2, 3, 4]
     assert (
         result.evidence_json().to_pylist() == ['{"sum(medical_claims.out_of_pocket)": "100"}'] * 4
     )

@@ -81,9 +81,10 @@ def test_each_hit_has_its_evidence_as_one_json_object_in_the_rule_order() -> Non
     )
     hits = hits_of("income.per_capita_net_income < param('monitoring_income_line')", table)
     # when
-    evidence = hits.evidence_json().to_pylist()
+    evidence = hits.sorted().evidence_json().to_pylist()
     # then
-    assert hits.subject_ids().to_pylist() == [3, 9]
+    assert hits.subject_ids().to_pylist() == [9, 3]  # as the engine gave them
+    assert hits.sorted().subject_ids().to_pylist() == [3, 9]
     assert evidence == [
         '{"income.per_capita_net_income": null, "param.monitoring_income_line": "6000"}',
         '{"income.per_capita_net_income": "5200.5", "param.monitoring_income_line": "6000"}',
