@@ -120,10 +120,19 @@ def pack_sources(codes: tuple[str, ...] | None = None) -> list[Any]:
 
 
 def parameters() -> dict[str, object]:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
-    from fupin.screening.parameters import run_parameters
+    """The shipped values of the catalog's parameters (no site's own: the bench needs no
+    database, and its figures do not depend on one)."""
+    from fupin.policy import ParameterUnknown, param_value
+    from fupin.rules.catalog import default_catalog
+    from fupin.screening.parameters import DEFAULT_PROVINCE
 
-    return run_parameters(on=SCREENING_DATE)
+    values: dict[str, object] = {}
+    for name in default_catalog().parameters:
+        try:
+            values[name] = param_value(name, on=SCREENING_DATE, province=DEFAULT_PROVINCE).value
+        except ParameterUnknown:
+            continue
+    return values
 
 
 def measure_engine(engine_name: str, snapshot_path: Path, subset: bool, pg_url: str) -> dict:

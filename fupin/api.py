@@ -128,6 +128,7 @@ def _mount_routers() -> None:
     from fupin.accounts.api import router as accounts_router
     from fupin.datahub.api import router as datahub_router
     from fupin.monitoring.api import router as monitoring_router
+    from fupin.parameters.api import router as parameters_router
     from fupin.registry.api import router as registry_router
     from fupin.screening.api import router as screening_router
 
@@ -136,6 +137,7 @@ def _mount_routers() -> None:
     api.add_router("/datahub/", datahub_router)
     api.add_router("/monitoring/", monitoring_router)
     api.add_router("/screening/", screening_router)
+    api.add_router("/parameters/", parameters_router)
 
 
 _mount_routers()

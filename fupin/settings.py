@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "fupin.core",
     "fupin.accounts",
+    "fupin.parameters",
     "fupin.registry",
     "fupin.assistance",
     "fupin.monitoring",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("monitoring/", include("fupin.monitoring.urls")),
     path("datahub/", include("fupin.datahub.urls")),
     path("screening/", include("fupin.screening.urls")),
+    path("parameters/", include("fupin.parameters.urls")),
 ]

@@ -13,7 +13,7 @@ from fupin.accounts.models import User
 from fupin.monitoring.ledger import ledger
 from fupin.monitoring.models import CaseState, Clue
 from fupin.monitoring.selectors import cases_visible_to, overdue_q
-from fupin.policy import param
+from fupin.parameters.values import param
 from fupin.registry import codes
 from fupin.registry.models import Member, MemberStatus
 from fupin.registry.selectors import households_visible_to

@@ -6,7 +6,8 @@ import datetime as dt
 
 from fupin.monitoring import errors
 from fupin.monitoring.models import PENDING_STATES, Case
-from fupin.policy import param, province_of
+from fupin.parameters.values import param
+from fupin.policy import province_of
 from fupin.policy.workdays import (
     CalendarYearUnknown,
     HolidayFileInvalid,

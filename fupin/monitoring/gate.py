@@ -17,7 +17,7 @@ from fupin.assistance.models import DEVELOPMENT_KINDS, Measure, MeasureKind
 from fupin.core.errors import DomainError
 from fupin.monitoring.deadlines import province
 from fupin.monitoring.models import Case, EliminationMode
-from fupin.policy import param
+from fupin.parameters.values import param
 from fupin.registry import codes
 from fupin.registry.models import Household, IncomeRecord, Member, MemberStatus
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -54,6 +55,8 @@ class Parameter:
     kind: str
     label: str
     values: tuple[ParameterValue, ...]
+    minimum: Decimal = Decimal(0)
+    maximum: Decimal | None = None
 
 
 def province_of(code: str) -> str:
@@ -87,6 +90,10 @@ def _entry(name: str, kind: str, raw: dict[str, Any]) -> ParameterValue:
     )
 
 
+def _bound(raw: Any) -> Decimal | None:
+    return None if raw is None else Decimal(str(raw))
+
+
 def _read(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as stream:
         data = yaml.safe_load(stream) or {}
@@ -109,6 +116,8 @@ def load(paths: tuple[Path, ...]) -> dict[str, Parameter]:
             kind=str(spec["type"]),
             label=str(spec.get("label", name)),
             values=tuple(_entry(name, str(spec["type"]), raw) for raw in spec["values"]),
+            minimum=_bound(spec.get("min")) or Decimal(0),
+            maximum=_bound(spec.get("max")),
         )
         for name, spec in specs.items()
     }
@@ -122,17 +131,35 @@ def all_parameters() -> dict[str, Parameter]:
     return load(paths)
 
 
+def latest(entries: Iterable[ParameterValue], on: dt.date) -> ParameterValue | None:
+    """Of `entries`, the one in force on `on` that started last (the later listed on a tie)."""
+    best = None
+    for entry in entries:
+        if entry.applies_on(on) and (best is None or entry.starts_on >= best.starts_on):
+            best = entry
+    return best
+
+
+def pick(entries: Iterable[ParameterValue], *, on: dt.date, province: str = "") -> ParameterValue:
+    """The entry in force on `on`: the province's latest, else the national latest."""
+    listed = tuple(entries)
+    for reach in (province, "") if province else ("",):
+        found = latest((entry for entry in listed if entry.province == reach), on)
+        if found is not None:
+            return found
+    name = listed[0].name if listed else "?"
+    raise ParameterUnknown(name, on)
+
+
 def param_value(name: str, *, on: dt.date, province: str = "") -> ParameterValue:
     """The entry of `name` in force on `on`: the province's latest, else the national latest."""
     parameter = all_parameters().get(name)
     if parameter is None:
         raise ParameterUnknown(name)
-    in_force = [entry for entry in parameter.values if entry.applies_on(on)]
-    for reach in (province, "") if province else ("",):
-        candidates = [entry for entry in in_force if entry.province == reach]
-        if candidates:
-            return max(candidates, key=lambda entry: entry.starts_on)
-    raise ParameterUnknown(name, on)
+    try:
+        return pick(parameter.values, on=on, province=province)
+    except ParameterUnknown:
+        raise ParameterUnknown(name, on) from None
 
 
 def param(name: str, *, on: dt.date, province: str = "") -> Number:

@@ -1,12 +1,13 @@
 """The policy parameters a run reads, by name and by date, from one place: fupin.policy's dated,
-cited values (fupin/policy/data/parameters.yaml, then the site's FUPIN_POLICY_FILE; ADR 0014).
-Read-only here: a site changes a value in its own policy file, never in the database."""
+cited values (fupin/policy/data/parameters.yaml, then the site's FUPIN_POLICY_FILE; ADR 0014)
+with the values the site set on the 政策参数 page (fupin.parameters; ADR 0022)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from fupin.parameters import values as site_values
 from fupin.policy import parameters as policy
 from fupin.rules.catalog import default_catalog
 
@@ -31,7 +32,7 @@ def screening_parameters() -> dict[str, policy.Parameter]:
 
 def value_on(name: str, *, on: dt.date, province: str = DEFAULT_PROVINCE) -> policy.ParameterValue:
     """The entry of a parameter in force on a day, the province's own first (ParameterUnknown)."""
-    return policy.param_value(name, on=on, province=province)
+    return site_values.param_value(name, on=on, province=province)
 
 
 def run_parameters(*, on: dt.date, province: str = DEFAULT_PROVINCE) -> dict[str, object]:

@@ -94,6 +94,10 @@ OPENS_FILES = {
     "monitoring/attachments/<int:attachment_id>/",
     "api/v1/monitoring/attachments/<attachment_id>/file",
 }
+# Routes whose path names a policy parameter, not a record: the numbers are public policy, the
+# same for every role; only the county office and the administrator set them (WRITERS).
+NOT_RECORDS = ("parameters/", "api/v1/parameters/")
+WRITERS = {"api/v1/parameters/": "county_officer"}
 SEES_EVERYTHING = ["township_officer", "county_officer", "system_admin"]
 SEES_AND_EDITS = ["village_cadre_a", "work_team_a", "paired_helper"]
 READ_ONLY = ["leader", "department_staff"]
@@ -124,7 +128,7 @@ class Route:
     @property
     def is_object(self) -> bool:
         """A route about one household or member (as opposed to a list or a form)."""
-        return bool(self.parameters)
+        return bool(self.parameters) and not self.pattern.startswith(NOT_RECORDS)
 
     @property
     def openapi_path(self) -> str:
@@ -137,10 +141,12 @@ class Route:
         return "/" + PARAMETER.sub(fill, self.pattern)
 
 
-def _parameter_value(pattern: str, match: re.Match[str], world: World) -> int:
+def _parameter_value(pattern: str, match: re.Match[str], world: World) -> int | str:
     name = match.group(1)
     if name == "year":
         return 2025
+    if name == "name" and "parameters/" in pattern:
+        return "posting_working_days"
     if name == "batch_id":
         # a rollback needs a promoted batch; every other route takes the staged one
         return world.promoted.pk if "rollback" in pattern else world.batch.pk
@@ -368,6 +374,9 @@ def plausible(world: World) -> dict[str, Any]:
         "feed": "civil_affairs",
         "columns": {"id_number": "身份证号", "name": "姓名", "benefit": "救助类别"},
         "period": "2025-06",
+        "value": "6",  # a policy parameter's new value (posting_working_days)
+        "starts_on": "2025-01-01",
+        "reference": "渝乡振发〔2025〕1号",
     }
 
 
@@ -520,7 +529,10 @@ def test_a_role_outside_the_village_cannot_change_household_a_on_any_route(
 def test_the_bodies_of_the_walk_are_accepted_from_inside_the_village(request, world, route, method):
     """Proves the refusals above come from the scope check, not from a malformed body."""
     # given (a monitoring step is taken from its state by the role that takes it)
-    persona = monitoring_walk.prepare(route.openapi_path, world.monitoring) or "township_officer"
+    persona = monitoring_walk.prepare(route.openapi_path, world.monitoring) or next(
+        (role for prefix, role in WRITERS.items() if route.pattern.startswith(prefix)),
+        "township_officer",
+    )
     before = world.state()
     # when
     response = _write(_as(request, persona), route, method, world)

@@ -65,6 +65,7 @@ def test_every_parameter_a_rule_may_name_has_a_value_in_the_policy_data():
         assert param_value(name, on=D(2020, 12, 31)).reference, name
 
 
+@pytest.mark.django_db  # the site's own values (fupin.parameters) are read too
 def test_the_screening_engine_reads_the_policy_values_by_name_and_date():
     day = D(2025, 6, 30)
     values = screening.run_parameters(on=day, province=CHONGQING)
@@ -78,6 +79,7 @@ def test_the_screening_engine_reads_the_policy_values_by_name_and_date():
     assert not (Path(screening.__file__).parent / "rulepack" / "parameters.yaml").exists()
 
 
+@pytest.mark.django_db
 def test_a_site_file_changes_a_screening_threshold_from_a_date_on(monkeypatch, tmp_path):
     # given a county that raises its inpatient threshold from 2026
     site = tmp_path / "site.yaml"
