@@ -22,11 +22,13 @@ from django.views.decorators.http import require_GET
 
 from fupin.accounts.models import User
 from fupin.core.errors import DomainError, NotFound, PermissionDenied
+from fupin.parameters.selectors import parameter_rows
+from fupin.rules.catalog import default_catalog
 from fupin.screening import actions, forms, permissions, selectors
 from fupin.screening.errors import RuleRefused
 from fupin.screening.evidence import evidence_for, explain
 from fupin.screening.models import Category, Finding, FindingStatus, Rule, Run
-from fupin.screening.parameters import parameter_rows
+from fupin.screening.parameters import DEFAULT_PROVINCE
 
 PAGE_SIZE = 30
 CASE_DIRS = (
@@ -90,7 +92,9 @@ def rule_list(request: AuthedRequest) -> HttpResponse:
         "categories": Category.choices,
         "counts": _last_counts(user),
         "can_edit": permissions.may(user, permissions.EDIT_RULE_ROLES),
-        "parameters": parameter_rows(on=timezone.localdate()),
+        "parameters": parameter_rows(
+            on=timezone.localdate(), province=DEFAULT_PROVINCE, names=default_catalog().parameters
+        ),
     }
     return render(request, "screening/rule_list.html", context)
 

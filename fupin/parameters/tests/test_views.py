@@ -63,3 +63,17 @@ def test_the_form_is_shown_only_to_the_roles_that_may_set_values(township_office
 
 def test_an_unknown_parameter_is_a_404(county_officer):
     assert session(county_officer).get("/parameters/no_such_thing/").status_code == 404
+
+
+def test_the_rules_page_shows_a_value_the_site_set(county_officer):
+    # given the wage ceiling set by the county from 2020 (a rule names it)
+    session(county_officer).post(
+        "/parameters/monthly_wage_max/", {**FORM, "value": "28000", "starts_on": "2020-01-01"}
+    )
+    # when
+    page = session(county_officer).get("/screening/rules/").content.decode()
+    # then
+    row = page[page.index("/parameters/monthly_wage_max/") :]
+    row = row[: row.index("</tr>")]
+    assert "28000" in row
+    assert "本站设置" in row
