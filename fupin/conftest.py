@@ -26,7 +26,8 @@ def pytest_runtest_teardown(item, nextitem):
     """
     result = yield
     marker = item.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
+    # After the last test the test database is gone (the session's teardown ran): nothing to do.
+    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
         with item.config.stash[blocking_manager_key].unblock():
             for connection in connections.all(initialized_only=True):
                 contents = getattr(connection, "_test_serialized_contents", None)
