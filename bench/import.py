@@ -376,6 +376,14 @@ def table(folder: Path) -> list[str]:
     return lines
 
 
+def load_average() -> str:
+    """The machine's load (1, 5, 15 minutes): other work running beside the measurements."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -398,8 +406,10 @@ def main() -> None:
             f"registry of {len(people):,} people; {options.rows:,}-row CSV ({sizes[0]:.1f} MiB), "
             f"{options.xlsx_rows:,}-row xlsx ({sizes[1]:.1f} MiB)"
         )
+        print(f"load average before: {load_average()}")
         for line in table(folder):
             print(line)
+        print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -213,24 +213,42 @@ class ColumnMapping(models.Model):
 
 class DepartmentRow(models.Model):
     """What every department row has: who (ID number, name, matched member), when (period),
-    where it came from (batch, source row) and its natural key."""
+    where it came from (batch, source row) and its natural key.
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
+    Indexes (each one costs time on every row a promotion inserts, ADR 21): the natural key
+    (unique: the compare and upsert of every import look rows up by it) and (batch, source row)
+    (a batch's rows in file order: its sample, its rollback, the batch's foreign key). Nothing
+    reads these tables by person: the screening snapshot selects by person *or* ID number,
+    which no index serves, so it scans the table.
+
+    `row_hash` is a hash of the stored values as promotion wrote them (`pipeline.compare`), so
+    that comparing a file with the table reads keys and hashes, not whole rows. NULL means not
+    known (rows written otherwise), and such a row is compared value by value. Anything that
+    changes a row's values outside the pipeline must set it to NULL; `save` does.
+    """
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     source_row = models.PositiveIntegerField(_("source row"))
     natural_key = models.CharField(max_length=255, unique=True)
     id_number = models.CharField(_("ID number"), max_length=18)
     name = models.CharField(_("Name"), max_length=64)
     # Members are never deleted (they are marked removed), so PROTECT only guards mistakes.
-    # Rows are found by person and period: the index below covers the person alone too.
     person = models.ForeignKey(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     period_year = models.PositiveSmallIntegerField(_("period year"))
     period_month = models.PositiveSmallIntegerField(_("period month"), null=True, blank=True)
+    row_hash = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
-        indexes = [models.Index(fields=["person", "period_year", "period_month"])]
+        indexes = [models.Index(fields=["batch", "source_row"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.row_hash = None  # values written here are not what the hash was taken of
+        super().save(*args, **kwargs)
 
 
 class CivilAffairsBenefit(DepartmentRow):

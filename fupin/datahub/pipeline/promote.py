@@ -61,9 +61,9 @@ def promote(batch: ImportBatch, progress: Progress) -> Promoted:
     done = Promoted()
     rows_done = 0
     with store.attached(batch.pk) as duck:
-        for part in compare.parts(duck, feed, with_rows=True):
-            tables.insert(feed, batch.pk, part.new)
-            tables.update(feed, batch.pk, [(row_id, row) for row_id, row, _old in part.updated])
+        for part in compare.parts(duck, feed, promote_as=batch.pk):
+            tables.insert(feed, part.new)
+            tables.update(feed, [(row_id, row) for row_id, row, _old in part.updated])
             ReplacedRow.objects.bulk_create(
                 [
                     ReplacedRow(

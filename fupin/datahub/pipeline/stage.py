@@ -269,9 +269,10 @@ class Reader:
         )
         self.staging.append(
             connection.sql(
+                f"SELECT *, {store.hash_sql(self.feed)} AS row_hash FROM ("
                 f"SELECT c.row AS source_row, c.natural_key, {stored} FROM cur c "
                 "JOIN settled s ON s.row = c.row "
-                "WHERE s.first_row = s.row AND s.person_id IS NOT NULL ORDER BY c.row"
+                "WHERE s.first_row = s.row AND s.person_id IS NOT NULL) ORDER BY source_row"
             ).to_arrow_table()
         )
         refused = connection.execute(
@@ -335,7 +336,7 @@ class Reader:
 
     def compare(self) -> None:
         """Count the staged rows that are new, would update a row, or are the same as stored."""
-        for part in compare.parts(self.connection, self.feed, with_rows=False):
+        for part in compare.parts(self.connection, self.feed):
             self.tally.new += part.new_count
             self.tally.updated += part.updated_count
             self.tally.unchanged += part.unchanged

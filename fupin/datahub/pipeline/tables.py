@@ -1,30 +1,41 @@
 """Reading and writing a feed's department table in bulk (plain SQL, a statement per chunk).
 
 A staged row is a sequence: source row, natural key, then the stored values in `stored_columns`
-order, each as the database takes it (ISO dates, amounts as text, booleans, ints). Rows are
-found by natural key in one statement per chunk of keys (SQLite: `json_each` over one JSON
-parameter; PostgreSQL: `= ANY` over one array); new rows are written with `executemany` into a
-temporary table and one `INSERT … SELECT` (SQLite), or with `COPY` (PostgreSQL).
+order, each as the database takes it (ISO dates, amounts as text, booleans, ints). A written
+row (`written_columns`) is the batch id, then a staged row, then its `row_hash`; `compare` makes
+them in DuckDB, so no Python touches a row on its way in. Rows are found by natural key (key, id
+and hash only) or by id (whole rows), in one statement per chunk (SQLite: `json_each` over one
+JSON parameter; PostgreSQL: `= ANY` over one array); new rows are written with `executemany`
+(SQLite) or `COPY` (PostgreSQL).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from django.db import connection, models
 
 from fupin.datahub.feeds import Feed
 
+ROWS_PER_STATEMENT = 50  # rows bound into one INSERT on SQLite
+MAX_PARAMETERS = 30_000  # below SQLite's limit on the parameters of a statement (32,766)
 LOOKUP_CHUNK = 500  # keys per IN (...) on a database with neither json_each nor arrays
 BASE_COLUMNS = ("id_number", "name", "person_id", "period_year", "period_month")
+HASH = "row_hash"
 NEW_ROWS = "fupin_new_rows_of_"  # + the feed's table: a temporary table of the connection
 Row = Sequence[Any]
 
 
 def stored_columns(feed: Feed) -> list[str]:
     return [*BASE_COLUMNS, *feed.value_fields]
+
+
+def written_columns(feed: Feed) -> list[str]:
+    """What `insert` takes of each row, in order."""
+    return ["batch_id", "source_row", "natural_key", *stored_columns(feed), HASH]
 
 
 def _table(feed: Feed) -> str:
@@ -35,42 +46,51 @@ def _names(columns: Iterable[str]) -> list[str]:
     return [connection.ops.quote_name(name) for name in columns]
 
 
-def existing_columns(feed: Feed) -> list[str]:
-    """What `existing` returns of each row, in order."""
-    return ["natural_key", "id", "batch_id", "source_row", *stored_columns(feed)]
+def stored_row_columns(feed: Feed) -> list[str]:
+    """What `stored` returns of each row, in order."""
+    return ["id", "batch_id", "source_row", *stored_columns(feed), HASH]
 
 
 def existing(feed: Feed, keys: Sequence[str]) -> list[tuple[Any, ...]]:
-    """The stored rows of these natural keys, as the database gives them (`existing_columns`)."""
-    if not keys:
+    """(natural key, id, row hash) of the stored rows of these natural keys."""
+    names = ", ".join(_names(["natural_key", "id", HASH]))
+    return _find(feed, names, "natural_key", keys)
+
+
+def stored(feed: Feed, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """The stored rows of these ids, as the database gives them (`stored_row_columns`)."""
+    return _find(feed, ", ".join(_selected(feed)), "id", ids)
+
+
+def _find(feed: Feed, names: str, column: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
+    if not values:
         return []
-    names = ", ".join(_selected(feed))
-    key = connection.ops.quote_name("natural_key")
+    key = connection.ops.quote_name(column)
     select = f"SELECT {names} FROM {_table(feed)} WHERE "
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
                 select + f"{key} IN (SELECT value FROM json_each(%s))",
-                [json.dumps(list(keys), ensure_ascii=False)],
+                [json.dumps(list(values), ensure_ascii=False)],
             )
             rows: list[tuple[Any, ...]] = cursor.fetchall()
             return rows
         if connection.vendor == "postgresql":
-            cursor.execute(select + f"{key} = ANY(%s)", [list(keys)])
+            cursor.execute(select + f"{key} = ANY(%s)", [list(values)])
             rows = cursor.fetchall()
             return rows
         found: list[tuple[Any, ...]] = []
-        for start in range(0, len(keys), LOOKUP_CHUNK):
-            chunk = keys[start : start + LOOKUP_CHUNK]
+        for start in range(0, len(values), LOOKUP_CHUNK):
+            chunk = values[start : start + LOOKUP_CHUNK]
             cursor.execute(select + f"{key} IN ({', '.join(['%s'] * len(chunk))})", list(chunk))
             found += cursor.fetchall()
         return found
 
 
 def _selected(feed: Feed) -> list[str]:
-    """The columns of `existing`; on SQLite, dates as the text they are stored as (Django's
+    """The columns of `stored`; on SQLite, dates as the text they are stored as (Django's
     converter would make each a date object, to no purpose here)."""
-    names = _names(existing_columns(feed))
+    names = _names(stored_row_columns(feed))
     if connection.vendor != "sqlite":
         return names
     dates = {
@@ -81,20 +101,20 @@ def _selected(feed: Feed) -> list[str]:
     return [f"CAST({name} AS TEXT) AS {name}" if name in dates else name for name in names]
 
 
-def insert(feed: Feed, batch_id: int, rows: Sequence[Row]) -> None:
-    """Insert staged rows as this batch's (COPY on PostgreSQL, executemany elsewhere)."""
+def insert(feed: Feed, rows: Sequence[Row]) -> None:
+    """Insert written rows (`written_columns`): COPY on PostgreSQL, executemany elsewhere."""
     if not rows:
         return
-    columns = _names(["batch_id", "source_row", "natural_key", *stored_columns(feed)])
+    columns = _names(written_columns(feed))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {_table(feed)} ({', '.join(columns)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
                 for row in rows:
-                    copy.write_row((batch_id, *row))
+                    copy.write_row(row)
             return
         # Bound into a bare temporary table, then copied in one statement: the table's indexes
-        # are then updated by SQLite alone, without Python in between (faster than binding
+        # are then updated by SQLite alone, without Python in between (much faster than binding
         # straight into the indexed table).
         names = ", ".join(columns)
         marks = ", ".join(["%s"] * len(columns))
@@ -102,33 +122,46 @@ def insert(feed: Feed, batch_id: int, rows: Sequence[Row]) -> None:
         new_rows = connection.ops.quote_name(NEW_ROWS + feed.model._meta.db_table)
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {new_rows} ({names})")
         cursor.execute(f"DELETE FROM {new_rows}")
-        cursor.executemany(
-            f"INSERT INTO {new_rows} VALUES ({marks})", [(batch_id, *row) for row in rows]
-        )
+        # Many rows a statement: binding is what costs here, and Python's sqlite3 binds a
+        # statement's parameters for less than it takes to step through a statement per row.
+        per = max(1, min(ROWS_PER_STATEMENT, MAX_PARAMETERS // len(columns)))
+        whole = len(rows) - len(rows) % per
+        if whole:
+            many = ", ".join([f"({marks})"] * per)
+            cursor.executemany(
+                f"INSERT INTO {new_rows} VALUES {many}",
+                [
+                    list(chain.from_iterable(rows[start : start + per]))
+                    for start in range(0, whole, per)
+                ],
+            )
+        if whole < len(rows):
+            cursor.executemany(f"INSERT INTO {new_rows} VALUES ({marks})", rows[whole:])
         cursor.execute(f"INSERT INTO {_table(feed)} ({names}) SELECT {names} FROM {new_rows}")
         cursor.execute(f"DELETE FROM {new_rows}")
 
 
-def update(feed: Feed, batch_id: int, rows: Sequence[tuple[int, Row]]) -> None:
-    """Overwrite rows by id with staged values (and make them this batch's)."""
+def update(feed: Feed, rows: Sequence[tuple[int, Row]]) -> None:
+    """Overwrite rows by id with written rows (`written_columns`: the batch id first)."""
     if not rows:
         return
-    columns = _names(["batch_id", "source_row", *stored_columns(feed)])
+    columns = _names([name for name in written_columns(feed) if name != "natural_key"])
     assignments = ", ".join(f"{name} = %s" for name in columns)
     sql = f"UPDATE {_table(feed)} SET {assignments} WHERE {connection.ops.quote_name('id')} = %s"
-    params = [[batch_id, row[0], *row[2:], row_id] for row_id, row in rows]
+    params = [[*row[:2], *row[3:], row_id] for row_id, row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
 
 def restore(feed: Feed, rows: Sequence[tuple[int, dict[str, Any]]]) -> None:
-    """Put back the values a batch replaced: {column: value} per row id."""
+    """Put back the values a batch replaced: {column: value} per row id (a row replaced before
+    rows had a hash gets none: NULL, compared value by value)."""
     if not rows:
         return
-    columns = ["batch_id", "source_row", *stored_columns(feed)]
+    columns = ["batch_id", "source_row", *stored_columns(feed), HASH]
     assignments = ", ".join(f"{name} = %s" for name in _names(columns))
     sql = f"UPDATE {_table(feed)} SET {assignments} WHERE {connection.ops.quote_name('id')} = %s"
-    params = [[values[name] for name in columns] + [row_id] for row_id, values in rows]
+    params = [[values.get(name) for name in columns] + [row_id] for row_id, values in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
