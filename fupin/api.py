@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from fupin.accounts.actions import token_authenticate
+from fupin.accounts.passwords import require_own_password
 from fupin.core.errors import DomainError
 
 
@@ -27,6 +28,7 @@ class TokenAuth(HttpBearer):
         user = token_authenticate(token)
         if user is not None:
             request.user = user
+            require_own_password(request, user)
         return user
 
 
@@ -52,7 +54,10 @@ class SessionAuth(APIKeyCookie):
             ) from None
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return request.user if request.user.is_authenticated else None
+        if not request.user.is_authenticated:
+            return None
+        require_own_password(request, request.user)
+        return request.user
 
 
 api = NinjaAPI(

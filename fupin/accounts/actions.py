@@ -194,6 +194,7 @@ def user_add(
     password: str | None = None,
     display_name: str = "",
     phone: str = "",
+    password_change_required: bool = False,
 ) -> User:
     """Add a user with a role at an org unit (账号管理).
 
@@ -215,6 +216,7 @@ def user_add(
         org_unit=unit,
         display_name=display_name,
         phone=_check_phone(phone),
+        password_change_required=password_change_required,
     )
     if password:
         _check_password(password, user, field="password")
@@ -250,7 +252,8 @@ def user_create(
     password: str | None = None,
 ) -> tuple[User, str | None]:
     """新增账号 from the user-management page or API. Without a password one is generated;
-    it is returned (to be shown once) and never stored in clear."""
+    it is returned (to be shown once) and never stored in clear, and the user must change it
+    at their first login."""
     require_manager(actor)
     generated = None
     if not password:
@@ -263,6 +266,7 @@ def user_create(
         password=password or generated,
         display_name=display_name,
         phone=phone,
+        password_change_required=generated is not None,
     )
     return user, generated
 
@@ -361,7 +365,8 @@ def user_reactivate(*, actor: User, user: User, reason: str = "") -> User:
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User, password: str | None = None) -> str | None:
     """重置密码: set a new password chosen by the actor, or generate one and return it (to be
-    shown once). The user's open sessions end, because their password changed."""
+    shown once). The user's open sessions end, because their password changed, and the user
+    must choose their own password at the next login: the actor knows this one."""
     user = _lock(actor, user)
     if user.pk == actor.pk:
         raise DomainError(
@@ -374,7 +379,8 @@ def user_reset_password(*, actor: User, user: User, password: str | None = None)
     else:
         generated = generate_password(user)
     user.set_password(password or generated)
-    user.save(update_fields=["password"])
+    user.password_change_required = True
+    user.save(update_fields=["password", "password_change_required"])
     audit.record(
         actor=actor,
         action="user.password_reset",
@@ -403,7 +409,8 @@ def user_revoke_tokens(*, actor: User, user: User) -> int:
 
 @transaction.atomic
 def password_change_own(*, user: User, old_password: str, new_password: str) -> None:
-    """修改密码: a user changes their own password, proving they know the current one."""
+    """修改密码: a user changes their own password, proving they know the current one. A
+    password a manager gave them no longer has to be changed."""
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied()
     if not user.check_password(old_password or ""):
@@ -412,7 +419,8 @@ def password_change_own(*, user: User, old_password: str, new_password: str) -> 
         )
     _check_password(new_password or "", user, field="new_password")
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
     audit.record(actor=user, action="user.password_change", target=user, org_unit=user.org_unit)
 
 

@@ -8,6 +8,7 @@ refused (403 `permission_denied`); an account outside what the caller manages an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib.auth import SESSION_KEY, update_session_auth_hash
@@ -19,7 +20,6 @@ from fupin.accounts.models import User
 from fupin.accounts.roles import CAPABILITIES
 from fupin.accounts.schemas import (
     ACCOUNT_READ_ERRORS,
-    ACCOUNT_WRITE_ERRORS,
     MeOut,
     OkOut,
     OwnPasswordIn,
@@ -39,6 +39,7 @@ from fupin.accounts.schemas import (
     UserQuery,
 )
 from fupin.accounts.scope import registration_units
+from fupin.core.schemas import WRITE_ERRORS
 
 router = Router(tags=["accounts"])
 
@@ -48,7 +49,7 @@ def caller(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-@router.get("/me", response=MeOut, summary="Who am I")
+@router.get("/me", response=MeOut, url_name="accounts_me", summary="Who am I")
 def me(request: HttpRequest) -> MeOut:
     """The caller's account: role, org unit and capabilities, so a client can build its menus."""
     user = caller(request)
@@ -66,7 +67,8 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.post(
     "/me/password",
-    response={200: OkOut, **ACCOUNT_WRITE_ERRORS},
+    response={200: OkOut, **WRITE_ERRORS},
+    url_name="accounts_own_password_change",
     summary="Change my own password",
 )
 def own_password_change(request: HttpRequest, payload: OwnPasswordIn) -> object:
@@ -106,6 +108,15 @@ def _detail(user: User, viewer: User) -> UserDetailOut:
     return UserDetailOut(**base.model_dump(), tokens=[TokenOut.build(t) for t in tokens])
 
 
+def _managed_write(
+    request: HttpRequest, user_id: int, write: Callable[[User, User], object]
+) -> UserDetailOut:
+    """A change of an account the caller manages, answered with the account as it now stands."""
+    actor = caller(request)
+    write(actor, selectors.user_get(actor=actor, user_id=user_id))
+    return _detail(selectors.user_get(actor=actor, user_id=user_id), actor)
+
+
 @router.get(
     "/users",
     response={200: UserPageOut, **ACCOUNT_READ_ERRORS},
@@ -119,18 +130,12 @@ def user_list(request: HttpRequest, query: Query[UserQuery]) -> object:
     """
     user = caller(request)
     users = selectors.user_list(actor=user, filters=query.filters())
-    start = (query.page - 1) * query.page_size
-    return UserPageOut(
-        count=users.count(),
-        page=query.page,
-        page_size=query.page_size,
-        items=[UserOut.build(item, viewer=user) for item in users[start : start + query.page_size]],
-    )
+    return UserPageOut.of(users, query, lambda item: UserOut.build(item, viewer=user))
 
 
 @router.post(
     "/users",
-    response={201: UserCreatedOut, **ACCOUNT_WRITE_ERRORS},
+    response={201: UserCreatedOut, **WRITE_ERRORS},
     summary="Create a user account",
 )
 def user_create(request: HttpRequest, payload: UserCreateIn) -> object:
@@ -167,48 +172,51 @@ def user_detail(request: HttpRequest, user_id: int) -> object:
 
 @router.patch(
     "/users/{user_id}",
-    response={200: UserDetailOut, **ACCOUNT_WRITE_ERRORS},
+    response={200: UserDetailOut, **WRITE_ERRORS},
     summary="Change a user's name, phone, role or unit",
 )
 def user_update(request: HttpRequest, user_id: int, payload: UserPatchIn) -> object:
     """Change only the fields sent. Nobody changes their own role or unit
     (`cannot_change_own_role`), nor gives a role or unit beyond their own reach."""
-    actor = caller(request)
-    user = selectors.user_get(actor=actor, user_id=user_id)
-    actions.user_update(actor=actor, user=user, data=payload.changes())
-    return _detail(selectors.user_get(actor=actor, user_id=user_id), actor)
+    return _managed_write(
+        request,
+        user_id,
+        lambda actor, user: actions.user_update(actor=actor, user=user, data=payload.changes()),
+    )
 
 
 @router.post(
     "/users/{user_id}/deactivate",
-    response={200: UserDetailOut, **ACCOUNT_WRITE_ERRORS},
+    response={200: UserDetailOut, **WRITE_ERRORS},
     summary="Deactivate a user account",
 )
 def user_deactivate(request: HttpRequest, user_id: int, payload: ReasonIn) -> object:
     """The user can no longer log in and their API tokens are revoked; the account is kept
     (nothing is ever deleted). You cannot deactivate yourself (`cannot_deactivate_self`)."""
-    actor = caller(request)
-    user = selectors.user_get(actor=actor, user_id=user_id)
-    actions.user_deactivate(actor=actor, user=user, reason=payload.reason)
-    return _detail(selectors.user_get(actor=actor, user_id=user_id), actor)
+    return _managed_write(
+        request,
+        user_id,
+        lambda actor, user: actions.user_deactivate(actor=actor, user=user, reason=payload.reason),
+    )
 
 
 @router.post(
     "/users/{user_id}/reactivate",
-    response={200: UserDetailOut, **ACCOUNT_WRITE_ERRORS},
+    response={200: UserDetailOut, **WRITE_ERRORS},
     summary="Reactivate a deactivated user account",
 )
 def user_reactivate(request: HttpRequest, user_id: int, payload: ReasonIn) -> object:
     """The user may log in again; tokens revoked at deactivation stay revoked."""
-    actor = caller(request)
-    user = selectors.user_get(actor=actor, user_id=user_id)
-    actions.user_reactivate(actor=actor, user=user, reason=payload.reason)
-    return _detail(selectors.user_get(actor=actor, user_id=user_id), actor)
+    return _managed_write(
+        request,
+        user_id,
+        lambda actor, user: actions.user_reactivate(actor=actor, user=user, reason=payload.reason),
+    )
 
 
 @router.post(
     "/users/{user_id}/password",
-    response={200: PasswordResetOut, **ACCOUNT_WRITE_ERRORS},
+    response={200: PasswordResetOut, **WRITE_ERRORS},
     summary="Reset a user's password",
 )
 def user_reset_password(request: HttpRequest, user_id: int, payload: PasswordResetIn) -> object:
@@ -222,7 +230,7 @@ def user_reset_password(request: HttpRequest, user_id: int, payload: PasswordRes
 
 @router.delete(
     "/users/{user_id}/tokens",
-    response={200: TokensRevokedOut, **ACCOUNT_WRITE_ERRORS},
+    response={200: TokensRevokedOut, **WRITE_ERRORS},
     summary="Revoke all of a user's API tokens",
 )
 def user_revoke_tokens(request: HttpRequest, user_id: int) -> object:

@@ -47,6 +47,8 @@ class UserRow:
 
 @dataclass
 class ChangeLine:
+    """One field of an audit event: its label, old → new, as the reader may see them."""
+
     label: str
     old: str
     new: str
@@ -54,11 +56,14 @@ class ChangeLine:
 
 @dataclass
 class HistoryRow:
+    """One audit event as the history table (accounts/_history.html) shows it."""
+
     at: dt.datetime
     actor: str
     action: str
     changes: list[ChangeLine]
     reason: str
+    target: str = ""  # which record of a file it is about, where a file has several
 
 
 def user_rows(users: Iterable[User], *, viewer: User) -> list[UserRow]:

@@ -13,34 +13,10 @@ from fupin.accounts.models import OrgUnit, User
 from fupin.accounts.roles import Role, grantable_roles
 from fupin.accounts.scope import scope_root
 from fupin.accounts.selectors import UserFilters, assignable_units
+from fupin.core.forms import BootstrapForm
 
 BLANK = ("", "—")
 ACTIVE_CHOICES = [BLANK, ("1", pgettext_lazy("account", "Active")), ("0", _("Deactivated"))]
-
-
-class AccountForm(forms.Form):
-    """Puts Bootstrap's classes on the widgets and maps an action's refusal to its field."""
-
-    error_fields: dict[str, str] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-    def field_for_error(self, name: str | None) -> str | None:
-        """The form field to show an action's refusal on, or None for the whole form."""
-        name = self.error_fields.get(name or "", name)
-        return name if name in self.fields else None
 
 
 def role_choices(actor: User) -> list[tuple[str, Any]]:
@@ -76,7 +52,7 @@ def _password(label: Any, *, required: bool, autocomplete: str = "new-password")
     )
 
 
-class UserFilterForm(AccountForm):
+class UserFilterForm(BootstrapForm):
     """The search box and filters of the user list (a GET form)."""
 
     q = forms.CharField(
@@ -105,7 +81,7 @@ class UserFilterForm(AccountForm):
         )
 
 
-class _PasswordPair(AccountForm):
+class _PasswordPair(BootstrapForm):
     """A new password typed twice; the second must match the first."""
 
     first, second = "password", "password_confirm"
@@ -136,7 +112,7 @@ class UserCreateForm(_PasswordPair):
         self.order_fields(["username", "display_name", "role", "unit", "phone"])
 
 
-class UserEditForm(AccountForm):
+class UserEditForm(BootstrapForm):
     display_name = forms.CharField(label=_("Real name"), max_length=64)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 
@@ -161,7 +137,7 @@ class UserEditForm(AccountForm):
                 self.fields[name].disabled = True
 
 
-class ReasonForm(AccountForm):
+class ReasonForm(BootstrapForm):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -170,7 +146,7 @@ class ReasonForm(AccountForm):
     )
 
 
-class ConfirmForm(AccountForm):
+class ConfirmForm(BootstrapForm):
     """A write with nothing to type: the button is the confirmation."""
 
 

@@ -70,6 +70,10 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Set when a manager generates or resets the password, so it is known to someone else;
+    # cleared when the user sets their own. While set, every page leads to the change-password
+    # page and the API answers 403 `password_change_required` (docs/accounts.md).
+    password_change_required = models.BooleanField(_("must change password"), default=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username

@@ -11,13 +11,17 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from fupin.accounts.models import ApiToken, OrgUnit, User
 from fupin.accounts.roles import Role
 from fupin.accounts.selectors import UserFilters, phone_for
-
-MAX_PAGE_SIZE = 200
+from fupin.core.schemas import (
+    READ_ERRORS,
+    ErrorOut,
+    InputSchema,
+    PageOut,
+    PageQuery,
+)
 
 
 class UnitRefOut(Schema):
@@ -39,24 +43,8 @@ class MeOut(Schema):
     )
 
 
-class AccountErrorOut(Schema):
-    """A refusal: a stable `code`, a message for people, and the field it is about."""
-
-    code: str = Field(
-        description="Stable error code, e.g. role_not_grantable, unit_outside_scope, not_found."
-    )
-    message: str
-    field: str | None = None
-
-
-ACCOUNT_READ_ERRORS: dict[int, Any] = {
-    400: AccountErrorOut,
-    401: AccountErrorOut,
-    403: AccountErrorOut,
-    404: AccountErrorOut,
-    422: AccountErrorOut,
-}
-ACCOUNT_WRITE_ERRORS: dict[int, Any] = {409: AccountErrorOut, **ACCOUNT_READ_ERRORS}
+# The reads of user management also answer 403 to a role without `accounts.manage_users`.
+ACCOUNT_READ_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, **READ_ERRORS}
 
 
 # ---- units --------------------------------------------------------------------------------
@@ -79,24 +67,17 @@ class UnitOut(Schema):
 # ---- users --------------------------------------------------------------------------------
 
 
-class _In(Schema):
-    # A misspelt field must not be silently dropped: the client would think it was saved.
-    model_config = ConfigDict(extra="forbid")
-
-
-class UserQuery(Schema):
+class UserQuery(PageQuery):
     q: str = Field("", max_length=64, description="Part of the username or the real name.")
     role: str = Field("", description="Role code, e.g. village_cadre.")
     unit: str = Field("", description="Statistical code of a unit: users at it or below it.")
     active: bool | None = Field(None, description="true: active only; false: deactivated only.")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
     def filters(self) -> UserFilters:
         return UserFilters(q=self.q, role=self.role, unit=self.unit, active=self.active)
 
 
-class UserCreateIn(_In):
+class UserCreateIn(InputSchema):
     username: str = Field(max_length=150, description="Letters, digits and @ . + - _.")
     display_name: str = Field(max_length=64, description="The person's real name (姓名).")
     role: str = Field(description="A role you may grant, e.g. village_cadre.")
@@ -109,7 +90,7 @@ class UserCreateIn(_In):
     )
 
 
-class UserPatchIn(_In):
+class UserPatchIn(InputSchema):
     """Send only what changes."""
 
     display_name: str | None = Field(None, max_length=64)
@@ -121,17 +102,17 @@ class UserPatchIn(_In):
         return {name: value for name, value in self.model_dump(exclude_unset=True).items()}
 
 
-class ReasonIn(_In):
+class ReasonIn(InputSchema):
     reason: str = Field("", max_length=500, description="Why, for the audit log.")
 
 
-class PasswordResetIn(_In):
+class PasswordResetIn(InputSchema):
     password: str | None = Field(
         None, max_length=128, description="The new password; leave it out to generate one."
     )
 
 
-class OwnPasswordIn(_In):
+class OwnPasswordIn(InputSchema):
     old_password: str = Field(max_length=128)
     new_password: str = Field(max_length=128)
 
@@ -201,10 +182,7 @@ class UserCreatedOut(UserOut):
     )
 
 
-class UserPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class UserPageOut(PageOut):
     items: list[UserOut]
 
 

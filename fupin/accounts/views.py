@@ -9,24 +9,25 @@ the answer to the POST that made it, once, and never put in a message or a URL.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as PageForbidden
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fupin.accounts import actions, display, forms, selectors
 from fupin.accounts.models import User
 from fupin.accounts.roles import Capability
-from fupin.core.errors import DomainError, NotFound, PermissionDenied
+from fupin.core.errors import NotFound
+from fupin.core.forms import BootstrapForm
+from fupin.core.pages import attempt, posted
 
 PAGE_SIZE = 50
-Result = TypeVar("Result")
 
 
 class AuthedRequest(HttpRequest):
@@ -51,30 +52,13 @@ def _managed(actor: User, user_id: int) -> User:
         raise Http404 from None
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _attempt(form: forms.AccountForm, write: Callable[[], Result]) -> Result | None:
-    """Run an action; put its refusal on the form. Forbidden and not found become pages."""
-    try:
-        return write()
-    except PermissionDenied as exc:
-        raise PageForbidden(str(exc.message)) from exc
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        form.add_error(form.field_for_error(exc.field), str(exc.message))
-        return None
-
-
 def _done(request: HttpRequest, user: User, message: str) -> HttpResponseRedirect:
     messages.success(request, message)
     return redirect("accounts:user_detail", user_id=user.pk)
 
 
 def _form_page(
-    request: HttpRequest, form: forms.AccountForm, *, title: str, **context: Any
+    request: HttpRequest, form: BootstrapForm, *, title: str, **context: Any
 ) -> HttpResponse:
     return render(request, "accounts/form.html", {"form": form, "title": title, **context})
 
@@ -103,7 +87,6 @@ def user_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
         "rows": display.user_rows(page.object_list, viewer=actor),
     }
     return render(request, "accounts/user_list.html", context)
@@ -113,10 +96,10 @@ def user_list(request: AuthedRequest) -> HttpResponse:
 def user_create(request: AuthedRequest) -> HttpResponse:
     actor = request.user
     _require_manager(actor)
-    form = forms.UserCreateForm(_posted(request), actor=actor)
+    form = forms.UserCreateForm(posted(request), actor=actor)
     if form.is_valid():
         data = form.cleaned_data
-        created = _attempt(
+        created = attempt(
             form,
             lambda: actions.user_create(
                 actor=actor,
@@ -155,61 +138,74 @@ def user_detail(request: AuthedRequest, user_id: int) -> HttpResponse:
 def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     actor = request.user
     user = _managed(actor, user_id)
-    form = forms.UserEditForm(_posted(request), actor=actor, user=user)
+    form = forms.UserEditForm(posted(request), actor=actor, user=user)
     if form.is_valid():
         data = form.cleaned_data
         changes = {name: data[name] for name in ("display_name", "phone", "role", "unit")}
-        saved = _attempt(form, lambda: actions.user_update(actor=actor, user=user, data=changes))
+        saved = attempt(form, lambda: actions.user_update(actor=actor, user=user, data=changes))
         if saved is not None:
             return _done(request, saved, _("The account is saved."))
     return _form_page(request, form, title=_("Edit the account"), account=user)
 
 
-@login_required
-def user_deactivate(request: AuthedRequest, user_id: int) -> HttpResponse:
+def _status_change(
+    request: AuthedRequest,
+    user_id: int,
+    act: Callable[..., User],
+    *,
+    title: str,
+    done: str,
+    intro: str,
+    danger: bool = False,
+) -> HttpResponse:
+    """A deactivation or reactivation: a reason for the audit log, then the action."""
     actor = request.user
     user = _managed(actor, user_id)
-    form = forms.ReasonForm(_posted(request))
+    form = forms.ReasonForm(posted(request))
     if form.is_valid():
         reason = form.cleaned_data["reason"]
-        saved = _attempt(
-            form, lambda: actions.user_deactivate(actor=actor, user=user, reason=reason)
-        )
+        saved = attempt(form, lambda: act(actor=actor, user=user, reason=reason))
         if saved is not None:
-            return _done(request, saved, _("The account is deactivated."))
-    intro = _(
-        "The person can no longer log in and their API tokens are revoked. The account and "
-        "its history are kept; it can be reactivated."
-    )
-    return _form_page(
-        request, form, title=_("Deactivate the account"), account=user, intro=intro, danger=True
+            return _done(request, saved, done)
+    return _form_page(request, form, title=title, account=user, intro=intro, danger=danger)
+
+
+@login_required
+def user_deactivate(request: AuthedRequest, user_id: int) -> HttpResponse:
+    return _status_change(
+        request,
+        user_id,
+        actions.user_deactivate,
+        title=_("Deactivate the account"),
+        done=_("The account is deactivated."),
+        intro=_(
+            "The person can no longer log in and their API tokens are revoked. The account and "
+            "its history are kept; it can be reactivated."
+        ),
+        danger=True,
     )
 
 
 @login_required
 def user_reactivate(request: AuthedRequest, user_id: int) -> HttpResponse:
-    actor = request.user
-    user = _managed(actor, user_id)
-    form = forms.ReasonForm(_posted(request))
-    if form.is_valid():
-        reason = form.cleaned_data["reason"]
-        saved = _attempt(
-            form, lambda: actions.user_reactivate(actor=actor, user=user, reason=reason)
-        )
-        if saved is not None:
-            return _done(request, saved, _("The account is active again."))
-    intro = _("The person may log in again. API tokens revoked earlier stay revoked.")
-    return _form_page(request, form, title=_("Reactivate the account"), account=user, intro=intro)
+    return _status_change(
+        request,
+        user_id,
+        actions.user_reactivate,
+        title=_("Reactivate the account"),
+        done=_("The account is active again."),
+        intro=_("The person may log in again. API tokens revoked earlier stay revoked."),
+    )
 
 
 @login_required
 def user_password(request: AuthedRequest, user_id: int) -> HttpResponse:
     actor = request.user
     user = _managed(actor, user_id)
-    form = forms.PasswordResetForm(_posted(request))
+    form = forms.PasswordResetForm(posted(request))
     if form.is_valid():
         password = form.cleaned_data["password"] or None
-        reset = _attempt(
+        reset = attempt(
             form,
             lambda: (actions.user_reset_password(actor=actor, user=user, password=password),),
         )
@@ -226,9 +222,9 @@ def user_password(request: AuthedRequest, user_id: int) -> HttpResponse:
 def user_tokens_revoke(request: AuthedRequest, user_id: int) -> HttpResponse:
     actor = request.user
     user = _managed(actor, user_id)
-    form = forms.ConfirmForm(_posted(request))
+    form = forms.ConfirmForm(posted(request))
     if form.is_valid():
-        revoked = _attempt(form, lambda: actions.user_revoke_tokens(actor=actor, user=user))
+        revoked = attempt(form, lambda: actions.user_revoke_tokens(actor=actor, user=user))
         if revoked is not None:
             message = _("%(count)s API tokens revoked.") % {"count": revoked}
             return _done(request, user, message)
@@ -260,10 +256,10 @@ def profile(request: AuthedRequest) -> HttpResponse:
 @login_required
 def password_change(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = forms.OwnPasswordForm(_posted(request))
+    form = forms.OwnPasswordForm(posted(request))
     if form.is_valid():
         data = form.cleaned_data
-        changed = _attempt(
+        changed = attempt(
             form,
             lambda: (
                 actions.password_change_own(
@@ -278,4 +274,10 @@ def password_change(request: AuthedRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password is changed."))
             return redirect("accounts:profile")
-    return _form_page(request, form, title=_("Change my password"), own=True)
+    intro = ""
+    if user.password_change_required:
+        intro = _(
+            "Your password was set by an administrator. Choose your own password before you "
+            "continue."
+        )
+    return _form_page(request, form, title=_("Change my password"), own=True, intro=intro)

@@ -15,11 +15,10 @@ from ninja.files import UploadedFile
 from fupin.accounts.api import caller
 from fupin.accounts.roles import Capability
 from fupin.core.errors import PermissionDenied
+from fupin.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from fupin.datahub import actions, schemas, selectors
 from fupin.datahub.feeds import SOURCES
 from fupin.datahub.pipeline import report
-from fupin.datahub.schemas import READ_ERRORS, WRITE_ERRORS
-from fupin.registry.schemas import ErrorOut
 from fupin.registry.selectors import can_see_sensitive
 
 router = Router(tags=["datahub"])
@@ -64,13 +63,7 @@ def batch_list(request: HttpRequest, query: Query[schemas.BatchQuery]) -> object
     user = caller(request)
     _require_view(user)
     batches = selectors.batch_list(user=user, feed=query.feed, status=query.status)
-    start = (query.page - 1) * query.page_size
-    return schemas.BatchPageOut(
-        count=batches.count(),
-        page=query.page,
-        page_size=query.page_size,
-        items=[schemas.BatchOut.build(b) for b in batches[start : start + query.page_size]],
-    )
+    return schemas.BatchPageOut.of(batches, query, schemas.BatchOut.build)
 
 
 @router.post(

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.forms import BootstrapForm
 from fupin.datahub.feeds import Source
 from fupin.datahub.models import ColumnMapping
 from fupin.datahub.pipeline.columns import CONSTANT
-from fupin.registry.forms import BLANK, BootstrapForm
+from fupin.registry.forms import BLANK
 
 
 class UploadForm(BootstrapForm):

@@ -6,20 +6,11 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from fupin.core.schemas import InputSchema, PageOut, PageQuery
 from fupin.datahub.feeds import Source
 from fupin.datahub.models import BatchIssue, ColumnMapping, ImportBatch
 from fupin.datahub.selectors import Unmatched, promotion_progress
-from fupin.registry.schemas import ErrorOut
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 409: ErrorOut, **READ_ERRORS}
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
 
 # ---- feeds --------------------------------------------------------------------------------
 
@@ -162,18 +153,13 @@ def row_counts(batch: ImportBatch) -> RowCountsOut:
     )
 
 
-class BatchPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class BatchPageOut(PageOut):
     items: list[BatchOut]
 
 
-class BatchQuery(Schema):
+class BatchQuery(PageQuery):
     feed: str = ""
     status: str = ""
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class IssueOut(Schema):
@@ -235,7 +221,7 @@ class PreviewOut(Schema):
     unmatched: list[UnmatchedOut]
 
 
-class RemapIn(_In):
+class RemapIn(InputSchema):
     columns: dict[str, str] | None = Field(
         None, description="{field: source header}; a value '=text' is a constant for the file."
     )
@@ -243,14 +229,14 @@ class RemapIn(_In):
     save_as: str = Field("", description="Also save the columns as a mapping of this name.")
 
 
-class RollbackIn(_In):
+class RollbackIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
 # ---- mappings -----------------------------------------------------------------------------
 
 
-class MappingIn(_In):
+class MappingIn(InputSchema):
     name: str = Field(..., max_length=64)
     feed: str
     columns: dict[str, str]

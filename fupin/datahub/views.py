@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from fupin.accounts.models import User
 from fupin.accounts.roles import Capability
-from fupin.core.errors import DomainError, NotFound, PermissionDenied
+from fupin.core.errors import NotFound
+from fupin.core.pages import attempt_with_message
 from fupin.datahub import actions, forms, selectors
 from fupin.datahub.feeds import NATIONAL, SOURCES, Feed, Source
 from fupin.datahub.models import BatchStatus, ImportBatch
@@ -67,19 +68,6 @@ def column_label(feed: Source, name: str) -> str:
 
 def _to_batch(batch_id: int) -> HttpResponseRedirect:
     return redirect("datahub:batch_detail", batch_id=batch_id)
-
-
-def _attempt(request: HttpRequest, write: Callable[[], Any]) -> Any:
-    """Run an action; its refusal becomes a message on the page (forbidden: a 403 page)."""
-    try:
-        return write()
-    except PermissionDenied as exc:
-        raise PageForbidden(str(exc.message)) from exc
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return None
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -174,7 +162,7 @@ def batch_upload(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
-        batch = _attempt(
+        batch = attempt_with_message(
             request,
             lambda: actions.batch_upload(
                 actor=user,
@@ -209,7 +197,7 @@ def batch_mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
     if request.method == "POST":
         chosen = request.POST.get("saved", "")
         if chosen or form.is_valid():
-            done = _attempt(
+            done = attempt_with_message(
                 request,
                 lambda: actions.batch_remap(
                     actor=user,
@@ -245,14 +233,18 @@ def _post_only(view: Callable[[AuthedRequest, ImportBatch], Any]) -> Callable[..
 def batch_promote(request: AuthedRequest, batch: ImportBatch) -> None:
     """入库: promote all rows of the batch in one transaction (in the background)."""
     _require(request.user, Capability.IMPORT_FEEDS)
-    if _attempt(request, lambda: actions.batch_promote(actor=request.user, batch=batch)):
+    if attempt_with_message(
+        request, lambda: actions.batch_promote(actor=request.user, batch=batch)
+    ):
         messages.success(request, _("The batch is being promoted."))
 
 
 @_post_only
 def batch_discard(request: AuthedRequest, batch: ImportBatch) -> None:
     _require(request.user, Capability.IMPORT_FEEDS)
-    if _attempt(request, lambda: actions.batch_discard(actor=request.user, batch=batch)):
+    if attempt_with_message(
+        request, lambda: actions.batch_discard(actor=request.user, batch=batch)
+    ):
         messages.success(request, _("The batch is discarded."))
 
 
@@ -261,7 +253,7 @@ def batch_rollback(request: AuthedRequest, batch: ImportBatch) -> None:
     _require(request.user, Capability.ROLLBACK_IMPORTS)
     form = forms.RollbackForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    done = _attempt(
+    done = attempt_with_message(
         request, lambda: actions.batch_rollback(actor=request.user, batch=batch, reason=reason)
     )
     if done:

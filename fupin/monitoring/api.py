@@ -17,13 +17,13 @@ from ninja.files import UploadedFile
 
 from fupin.accounts.api import caller
 from fupin.accounts.models import User
+from fupin.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from fupin.monitoring import actions, errors, schemas, selectors
 from fupin.monitoring.dashboard import dashboard as dashboard_numbers
 from fupin.monitoring.gate import elimination_checks
 from fupin.monitoring.ledger import ledger as ledger_entries
 from fupin.monitoring.models import ELIMINATION_STATES, Case, CaseState
 from fupin.monitoring.views.cases import file_response
-from fupin.registry.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from fupin.registry.selectors import household_get
 
 router = Router(tags=["monitoring"])
@@ -58,15 +58,8 @@ def case_list(request: HttpRequest, query: Query[schemas.CaseQuery]) -> object:
     """Cases within your area, newest first; filter by village, state, channel, overdue."""
     user, today = caller(request), timezone.localdate()
     cases = selectors.case_list(user=user, today=today, filters=query.filters())
-    start = (query.page - 1) * query.page_size
-    return schemas.CasePageOut(
-        count=cases.count(),
-        page=query.page,
-        page_size=query.page_size,
-        items=[
-            schemas.CaseListItemOut.build(case, today=today)
-            for case in cases[start : start + query.page_size]
-        ],
+    return schemas.CasePageOut.of(
+        cases, query, lambda case: schemas.CaseListItemOut.build(case, today=today)
     )
 
 
@@ -335,7 +328,8 @@ def attachment_detail(request: HttpRequest, attachment_id: int) -> object:
 )
 def attachment_file(request: HttpRequest, attachment_id: int) -> object:
     """The file itself, for roles that may see ID numbers, phones and health (others:
-    `permission_denied`); a removed file answers 410 `attachment_removed`."""
+    `permission_denied`); a removed file answers 410 `attachment_removed`, and one whose stored
+    file is missing from the server 404 `attachment_file_missing`."""
     user = caller(request)
     attachment = selectors.attachment_get(user=user, attachment_id=attachment_id)
     if not selectors.may_open_files(user):

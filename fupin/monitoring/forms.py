@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.models import User
 from fupin.accounts.scope import villages_visible_to
 from fupin.assistance.models import MeasureKind
+from fupin.core.forms import BootstrapForm
 from fupin.monitoring import actions, events
 from fupin.monitoring.models import (
     Attachment,
@@ -30,7 +31,7 @@ from fupin.monitoring.selectors import CaseFilters, attachable_steps
 from fupin.monitoring.transitions import OFFICIAL_ROLES, Step
 from fupin.monitoring.uploads import FILE_TYPES
 from fupin.registry import codes
-from fupin.registry.forms import BLANK, BootstrapForm, CodeField, CodeListField, DateInput
+from fupin.registry.forms import BLANK, CodeField, CodeListField, DateInput
 from fupin.registry.selectors import households_visible_to
 
 NOTE = {"rows": 2}

@@ -12,11 +12,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
 from fupin.accounts.models import User
 from fupin.accounts.schemas import UnitRefOut
 from fupin.assistance.models import Measure
+from fupin.core.schemas import InputSchema, PageOut, PageQuery
 from fupin.monitoring import display
 from fupin.monitoring.dashboard import Dashboard
 from fupin.monitoring.gate import Check
@@ -32,20 +32,14 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
 # ---- inputs -------------------------------------------------------------------------------
 
 
-class CaseQuery(Schema):
+class CaseQuery(PageQuery):
     village: str = Field("", description="Village statistical code.")
     state: str = Field("", description="Case state, e.g. posted, monitored.")
     channel: str = Field("", description="Clue channel, e.g. 部门筛查预警.")
     overdue: bool = Field(False, description="Only cases past their decision day.")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
     def filters(self) -> CaseFilters:
         return CaseFilters(
@@ -53,7 +47,7 @@ class CaseQuery(Schema):
         )
 
 
-class ClueIn(_In):
+class ClueIn(InputSchema):
     household_id: int
     channel: str = Field(description="农户申请, 干部排查, 部门筛查预警 or 媒体/信访等其他.")
     received_on: dt.date = Field(default_factory=_today)
@@ -64,14 +58,14 @@ class ClueIn(_In):
     reference: str = Field("", description="The finding's id: the same reference is kept once.")
 
 
-class ApplyIn(_In):
+class ApplyIn(InputSchema):
     applied_on: dt.date = Field(default_factory=_today)
     authorised: bool = Field(description="The household authorises the check of its economy.")
     filed_by_cadre: bool = False
     note: str = ""
 
 
-class VerifyIn(_In):
+class VerifyIn(InputSchema):
     visited_on: dt.date = Field(default_factory=_today)
     officials: list[int] = Field(description="The user ids of the two officials who visited.")
     per_capita_income: Amount = None
@@ -83,7 +77,7 @@ class VerifyIn(_In):
     findings: str = ""
 
 
-class VillageReviewIn(_In):
+class VillageReviewIn(InputSchema):
     held_on: dt.date = Field(default_factory=_today)
     participants: str
     votes_for: int
@@ -92,7 +86,7 @@ class VillageReviewIn(_In):
     note: str = ""
 
 
-class PostIn(_In):
+class PostIn(InputSchema):
     starts_on: dt.date = Field(default_factory=_today)
     ends_on: dt.date | None = Field(None, description="Empty: 5 working days from starts_on.")
     place: str
@@ -100,18 +94,18 @@ class PostIn(_In):
     note: str = ""
 
 
-class ObjectionIn(_In):
+class ObjectionIn(InputSchema):
     received_on: dt.date = Field(default_factory=_today)
     content: str
     objector: str = ""
 
 
-class AnswerIn(_In):
+class AnswerIn(InputSchema):
     answered_on: dt.date = Field(default_factory=_today)
     answer: str
 
 
-class TownshipReviewIn(_In):
+class TownshipReviewIn(InputSchema):
     reviewed_on: dt.date = Field(default_factory=_today)
     housing_signed_by: str
     health_signed_by: str
@@ -120,19 +114,19 @@ class TownshipReviewIn(_In):
     opinion: str = ""
 
 
-class ApproveMonitoringIn(_In):
+class ApproveMonitoringIn(InputSchema):
     decided_on: dt.date = Field(default_factory=_today)
     category: str = Field(description="监测对象类别 in force in the year of decided_on.")
     risk_types: list[str]
     note: str = ""
 
 
-class RejectIn(_In):
+class RejectIn(InputSchema):
     rejected_on: dt.date = Field(default_factory=_today)
     reason: str
 
 
-class MeasureIn(_In):
+class MeasureIn(InputSchema):
     kind: str = Field(description="产业, 就业, 公益岗位, 金融, 健康, 教育, 住房安全, 饮水安全 …")
     content: str
     responsible: str
@@ -141,22 +135,22 @@ class MeasureIn(_In):
     amount: Amount = None
 
 
-class ProposeEliminationIn(_In):
+class ProposeEliminationIn(InputSchema):
     proposed_on: dt.date = Field(default_factory=_today)
     mode: str = Field(description="帮扶消除 or 自然消除.")
     note: str = ""
 
 
-class ApproveEliminationIn(_In):
+class ApproveEliminationIn(InputSchema):
     eliminated_on: dt.date = Field(default_factory=_today)
     note: str = ""
 
 
-class AttachmentRemoveIn(_In):
+class AttachmentRemoveIn(InputSchema):
     reason: str = Field(description="Why the file is removed, e.g. 传错户 (kept in the timeline).")
 
 
-class KeepMonitoringIn(_In):
+class KeepMonitoringIn(InputSchema):
     on: dt.date = Field(default_factory=_today)
     reason: str
 
@@ -355,10 +349,7 @@ class CaseListItemOut(Schema):
         )
 
 
-class CasePageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class CasePageOut(PageOut):
     items: list[CaseListItemOut]
 
 

@@ -9,6 +9,7 @@ spreadsheet renamed .docx is not stored as a letter). The size limit is a settin
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zipfile
 from collections.abc import Callable
@@ -17,10 +18,13 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.errors import DomainError
-from fupin.monitoring.models import AttachmentKind
+from fupin.monitoring.models import Attachment, AttachmentKind
+
+logger = logging.getLogger(__name__)
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003, Excel 97-2003, WPS (.wps, .et)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -194,3 +198,33 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             field="file",
         )
     return CheckedFile(name, _extension(name), file_type, size, _digest(upload))
+
+
+class AttachmentFileMissing(DomainError):
+    """The attachment's row is there but its stored file is not (deleted or lost on disk)."""
+
+    status = 404
+
+    def __init__(self) -> None:
+        super().__init__(
+            "attachment_file_missing",
+            _(
+                "The file of this attachment is missing from the server. Tell the system "
+                "administrator; the file may have to be attached again."
+            ),
+        )
+
+
+def open_stored(attachment: Attachment) -> FieldFile:
+    """The stored file, open for reading. A file gone from the storage is logged (by the
+    attachment's and the case's ids only: the names may hold personal data) and refused."""
+    try:
+        if not attachment.file:
+            raise FileNotFoundError
+        stored: FieldFile = attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.error(
+            "stored file missing: attachment %s of case %s", attachment.pk, attachment.case_id
+        )
+        raise AttachmentFileMissing from None
+    return stored

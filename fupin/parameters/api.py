@@ -37,6 +37,8 @@ def parameter_list(request: HttpRequest, on: dt.date | None = None) -> object:
 
 @router.get("/{name}", response={200: schemas.ParameterOut, **READ_ERRORS}, summary="One parameter")
 def parameter_detail(request: HttpRequest, name: str, on: dt.date | None = None) -> object:
+    """One parameter: its value in force on `on` (default today) for your province, its
+    shipped entries and this site's values, newest first."""
     user = caller(request)
     parameter = actions.parameter_get(name)
     row = selectors.row(

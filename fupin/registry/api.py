@@ -14,10 +14,10 @@ from ninja import Query, Router, Status
 
 from fupin.accounts.api import caller
 from fupin.accounts.models import User
+from fupin.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut
 from fupin.registry import actions, codes, schemas, selectors
 from fupin.registry.models import Household, Member, MemberStatus
 from fupin.registry.national import export
-from fupin.registry.schemas import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["registry"])
 
@@ -50,7 +50,7 @@ def _household_out(household_id: int, user: User) -> schemas.HouseholdOut:
 
 @router.get(
     "/households",
-    response={200: schemas.HouseholdPageOut, 400: schemas.ErrorOut, **READ_ERRORS},
+    response={200: schemas.HouseholdPageOut, 400: ErrorOut, **READ_ERRORS},
     summary="List and search households (一户一档)",
 )
 def household_list(request: HttpRequest, query: Query[schemas.HouseholdQuery]) -> object:
@@ -61,16 +61,12 @@ def household_list(request: HttpRequest, query: Query[schemas.HouseholdQuery]) -
     """
     user = caller(request)
     households = selectors.household_list(user=user, filters=query.filters())
-    start = (query.page - 1) * query.page_size
-    page = households.prefetch_related(_ACTIVE_HEADS)[start : start + query.page_size]
-    return schemas.HouseholdPageOut(
-        count=households.count(),
-        page=query.page,
-        page_size=query.page_size,
-        items=[
-            schemas.HouseholdListItemOut.build(household, head=_head(household), user=user)
-            for household in page
-        ],
+    return schemas.HouseholdPageOut.of(
+        households.prefetch_related(_ACTIVE_HEADS),
+        query,
+        lambda household: schemas.HouseholdListItemOut.build(
+            household, head=_head(household), user=user
+        ),
     )
 
 
@@ -285,7 +281,7 @@ def member_remove(request: HttpRequest, member_id: int, payload: schemas.MemberR
 
 @router.get(
     "/codes",
-    response={200: dict[str, list[schemas.CodeOut]], 401: schemas.ErrorOut},
+    response={200: dict[str, list[schemas.CodeOut]], 401: ErrorOut},
     summary="Code lists for forms (value and label)",
 )
 def code_lists(request: HttpRequest) -> object:
@@ -296,7 +292,7 @@ def code_lists(request: HttpRequest) -> object:
 
 @router.get(
     "/summary",
-    response={200: list[schemas.SummaryRowOut], 401: schemas.ErrorOut},
+    response={200: list[schemas.SummaryRowOut], 401: ErrorOut},
     summary="户数/人数 by 户类型 and 监测对象类别 per village",
 )
 def summary(request: HttpRequest) -> object:
@@ -308,7 +304,7 @@ def summary(request: HttpRequest) -> object:
 
 @router.get(
     "/export/national",
-    response={200: None, 400: schemas.ErrorOut, **READ_ERRORS},
+    response={200: None, 400: ErrorOut, **READ_ERRORS},
     summary="The registry in the national layout (（自定义）监测对象信息, xlsx)",
     openapi_extra={
         "responses": {

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.display import ChangeLine, HistoryRow
 from fupin.accounts.models import AuditEvent, OrgUnit, User
 from fupin.core.masking import mask_id_number, mask_phone, mask_text
 from fupin.registry import codes, fieldsets
@@ -258,23 +259,6 @@ def risk_labels(household: Household) -> list[str]:
 
 
 # ---- the audit history --------------------------------------------------------------------
-
-
-@dataclass
-class ChangeLine:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryRow:
-    at: dt.datetime
-    actor: str
-    action: str
-    target: str
-    changes: list[ChangeLine]
-    reason: str
 
 
 def history_rows(

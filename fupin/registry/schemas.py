@@ -17,11 +17,12 @@ from typing import Annotated, Any
 
 from django.db import models
 from ninja import Field, Schema
-from pydantic import ConfigDict, PlainValidator, WithJsonSchema
+from pydantic import PlainValidator, WithJsonSchema
 
 from fupin.accounts.models import AuditEvent, OrgUnit, User
 from fupin.accounts.schemas import UnitRefOut
 from fupin.core.masking import mask_id_number, mask_phone, mask_text
+from fupin.core.schemas import InputSchema, PageOut, PageQuery
 from fupin.registry import codes
 from fupin.registry.models import (
     Household,
@@ -49,39 +50,11 @@ Amount = Annotated[
     PlainValidator(_string_or_number),
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}, {"type": "null"}]}),
 ]
-MAX_PAGE_SIZE = 200
-
-# ---- errors -------------------------------------------------------------------------------
-
-
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    """Every refusal: a stable `code`, a message for people, and the field it is about."""
-
-    code: str = Field(description="Stable error code, e.g. stale_edit, unknown_code, not_found.")
-    message: str
-    field: str | None = None
-    errors: list[FieldErrorOut] | None = Field(
-        None, description="For invalid_request (422): one entry per invalid field."
-    )
-
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 409: ErrorOut, **READ_ERRORS}
 
 # ---- inputs -------------------------------------------------------------------------------
 
 
-class _In(Schema):
-    # A misspelt field must not be silently dropped: the client would think it was saved.
-    model_config = ConfigDict(extra="forbid")
-
-
-class HouseholdQuery(Schema):
+class HouseholdQuery(PageQuery):
     q: str = Field("", max_length=64, description="A member's name (part), ID number or 户编号.")
     village: str = Field("", description="Village statistical code.")
     group: str = Field("", description="Village-group code.")
@@ -90,8 +63,6 @@ class HouseholdQuery(Schema):
     cause: str = Field("", description="致贫原因 code, matched against all three causes.")
     risk_type: str = Field("", description="致贫/返贫风险 code.")
     include_closed: bool = Field(False, description="Also list closed households.")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
     def filters(self) -> HouseholdFilters:
         """The selector's filters; a code filter outside its code list is refused, not ignored."""
@@ -114,7 +85,7 @@ class HouseholdQuery(Schema):
         )
 
 
-class HouseholdFieldsIn(_In):
+class HouseholdFieldsIn(InputSchema):
     """The household facts of the national collection form; send only what changes."""
 
     national_number: str | None = Field(None, description="户编号 of the national system.")
@@ -140,7 +111,7 @@ class HouseholdFieldsIn(_In):
     water_surface_mu: Amount = None
 
 
-class _MemberFieldsIn(_In):
+class _MemberFieldsIn(InputSchema):
     """A person's fields; birth date and sex are derived from the ID number when not sent."""
 
     name: str | None = None
@@ -217,14 +188,14 @@ class MemberPatchIn(_MemberFieldsIn):
         return self.model_dump(exclude_unset=True, exclude={"version"})
 
 
-class MemberRemoveIn(_In):
+class MemberRemoveIn(InputSchema):
     version: int = Field(description="The household version the edit was based on.")
     reason: str = Field(description="deceased, moved_out, married_out, entered_in_error, other.")
     removed_on: dt.date
     note: str = ""
 
 
-class IncomeIn(_In):
+class IncomeIn(InputSchema):
     """One year's income; an amount not sent is 0. Amounts as numbers or strings in yuan."""
 
     version: int = Field(description="The household version the edit was based on.")
@@ -244,7 +215,7 @@ class IncomeIn(_In):
         return self.model_dump(exclude_unset=True, exclude={"version", "household_size", "note"})
 
 
-class StatusChangeIn(_In):
+class StatusChangeIn(InputSchema):
     version: int = Field(description="The household version the edit was based on.")
     household_type: str = Field(description="The new 户类型 code.")
     monitoring_category: str = Field("", description="The new 监测对象类别 code, or empty.")
@@ -252,7 +223,7 @@ class StatusChangeIn(_In):
     reason: str = Field(description="Why (e.g. the county decision); required.")
 
 
-class RisksIn(_In):
+class RisksIn(InputSchema):
     version: int = Field(description="The household version the edit was based on.")
     risk_types: list[str] = Field(description="The complete list of risk-type codes.")
     noted_on: dt.date | None = None
@@ -276,6 +247,9 @@ class HouseholdListItemOut(Schema):
     household_type: str
     monitoring_category: str
     causes: list[str]
+    risk_eliminated: bool = Field(description="风险是否已消除.")
+    elimination_mode: str = Field(description="风险消除方式 code (帮扶消除, 自然消除) or empty.")
+    risk_eliminated_on: dt.date | None = Field(description="风险消除时间.")
     version: int
 
     @classmethod
@@ -294,14 +268,14 @@ class HouseholdListItemOut(Schema):
             household_type=household.household_type,
             monitoring_category=household.monitoring_category,
             causes=household.causes,
+            risk_eliminated=household.risk_eliminated,
+            elimination_mode=household.elimination_mode,
+            risk_eliminated_on=household.risk_eliminated_on,
             version=household.version,
         )
 
 
-class HouseholdPageOut(Schema):
-    count: int = Field(description="Households matching the filters, on all pages.")
-    page: int
-    page_size: int
+class HouseholdPageOut(PageOut):
     items: list[HouseholdListItemOut]
 
 
@@ -399,6 +373,9 @@ class HouseholdOut(Schema):
     household_type: str
     monitoring_category: str
     monitoring_identified_on: dt.date | None
+    risk_eliminated: bool = Field(description="风险是否已消除.")
+    elimination_mode: str = Field(description="风险消除方式 code (帮扶消除, 自然消除) or empty.")
+    risk_eliminated_on: dt.date | None = Field(description="风险消除时间.")
     lifted_out_year: int | None
     main_cause: str
     second_cause: str
@@ -547,6 +524,7 @@ def _choices(enum: type[models.Choices]) -> list[tuple[Any, Any]]:
 CODE_LISTS: dict[str, list[tuple[Any, Any]]] = {
     "household_type": _choices(codes.HouseholdType),
     "monitoring_category": _choices(codes.MonitoringCategory),
+    "elimination_mode": _choices(codes.EliminationMode),
     "cause": _choices(codes.PovertyCause),
     "risk_type": _choices(codes.RiskType),
     "housing_grade": _choices(codes.HousingGrade),

@@ -3,8 +3,7 @@ redirects to the household page. A refusal is shown on the form; nothing is writ
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    QueryDict,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -29,7 +27,9 @@ from django.views.decorators.http import require_GET
 from fupin.accounts.models import User
 from fupin.accounts.roles import Capability
 from fupin.accounts.scope import villages_visible_to
-from fupin.core.errors import DomainError, NotFound, PermissionDenied
+from fupin.core.errors import DomainError, NotFound
+from fupin.core.forms import BootstrapForm
+from fupin.core.pages import attempt, posted
 from fupin.registry import actions, codes, display, forms, selectors
 from fupin.registry.models import Household, Member, MemberStatus
 from fupin.registry.national import export
@@ -40,7 +40,6 @@ ACTIVE_HEADS = Prefetch(
     queryset=Member.objects.filter(status=MemberStatus.ACTIVE, relation=codes.Relation.HEAD),
     to_attr="heads",
 )
-Result = TypeVar("Result")
 
 
 class AuthedRequest(HttpRequest):
@@ -75,30 +74,13 @@ def _require(user: User, capability: str) -> None:
         raise PageForbidden
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _attempt(form: forms.BootstrapForm, write: Callable[[], Result]) -> Result | None:
-    """Run an action; put its refusal on the form. Forbidden and not found become pages."""
-    try:
-        return write()
-    except PermissionDenied as exc:
-        raise PageForbidden(str(exc.message)) from exc
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        form.add_error(form.field_for_error(exc.field), str(exc.message))
-        return None
-
-
 def _done(request: HttpRequest, household: Household, message: str) -> HttpResponseRedirect:
     messages.success(request, message)
     return redirect("registry:household_detail", household_id=household.pk)
 
 
 def _form_page(
-    request: HttpRequest, form: forms.BootstrapForm, *, title: str, **context: Any
+    request: HttpRequest, form: BootstrapForm, *, title: str, **context: Any
 ) -> HttpResponse:
     return render(request, "registry/form.html", {"form": form, "title": title, **context})
 
@@ -125,7 +107,6 @@ def household_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number),
         "rows": display.household_rows(page.object_list, user=user),
         "can_register": user.can(Capability.REGISTER_HOUSEHOLD),
         "export_villages": villages_visible_to(user),
@@ -208,10 +189,10 @@ def _year(text: str | None) -> int | None:
 def household_register(request: AuthedRequest) -> HttpResponse:
     user = request.user
     _require(user, Capability.REGISTER_HOUSEHOLD)
-    form = forms.HouseholdRegisterForm(_posted(request), user=user)
+    form = forms.HouseholdRegisterForm(posted(request), user=user)
     if form.is_valid():
         data = form.cleaned_data
-        created = _attempt(
+        created = attempt(
             form,
             lambda: actions.household_register(
                 actor=user,
@@ -232,13 +213,13 @@ def household_edit(request: AuthedRequest, household_id: int) -> HttpResponse:
     household = _household(user, household_id)
     _require(user, Capability.EDIT_HOUSEHOLD)
     form = forms.HouseholdFactsForm(
-        _posted(request),
+        posted(request),
         user=user,
         sensitive=selectors.can_see_sensitive(user),
         initial=forms.household_facts_initial(household),
     )
     if form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: actions.household_update(
                 actor=user,
@@ -259,12 +240,12 @@ def member_add(request: AuthedRequest, household_id: int) -> HttpResponse:
     household = _household(user, household_id)
     _require(user, Capability.EDIT_HOUSEHOLD)
     form = forms.MemberForm(
-        _posted(request),
+        posted(request),
         sensitive=selectors.can_see_sensitive(user),
         initial={"version": household.version},
     )
     if form.is_valid():
-        member = _attempt(
+        member = attempt(
             form,
             lambda: actions.member_add(
                 actor=user,
@@ -291,12 +272,12 @@ def member_edit(request: AuthedRequest, household_id: int, member_id: int) -> Ht
     member = _member(user, household, member_id)
     _require(user, Capability.EDIT_HOUSEHOLD)
     form = forms.MemberForm(
-        _posted(request),
+        posted(request),
         sensitive=selectors.can_see_sensitive(user),
         initial=forms.member_initial(member, household.version),
     )
     if form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: actions.member_update(
                 actor=user,
@@ -318,11 +299,11 @@ def member_remove(request: AuthedRequest, household_id: int, member_id: int) -> 
     member = _member(user, household, member_id)
     _require(user, Capability.EDIT_HOUSEHOLD)
     form = forms.MemberRemoveForm(
-        _posted(request),
+        posted(request),
         initial={"version": household.version, "removed_on": timezone.localdate()},
     )
     if form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: actions.member_remove(
                 actor=user,
@@ -355,11 +336,11 @@ def income_record(request: AuthedRequest, household_id: int) -> HttpResponse:
     year = int(year_asked) if year_asked.isdigit() else timezone.localdate().year - 1
     record = household.incomes.filter(year=year).first()
     form = forms.IncomeForm(
-        _posted(request), initial=forms.income_initial(record, year, household.version)
+        posted(request), initial=forms.income_initial(record, year, household.version)
     )
     if form.is_valid():
         data = form.cleaned_data
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: actions.income_record(
                 actor=user,
@@ -389,7 +370,7 @@ def household_change_status(request: AuthedRequest, household_id: int) -> HttpRe
     household = _household(user, household_id)
     _require(user, Capability.CHANGE_STATUS)
     form = forms.StatusChangeForm(
-        _posted(request),
+        posted(request),
         initial={
             "household_type": household.household_type,
             "monitoring_category": household.monitoring_category,
@@ -398,7 +379,7 @@ def household_change_status(request: AuthedRequest, household_id: int) -> HttpRe
         },
     )
     if form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: actions.household_change_status(
                 actor=user,
@@ -422,10 +403,10 @@ def household_set_risks(request: AuthedRequest, household_id: int) -> HttpRespon
     _require(user, Capability.EDIT_HOUSEHOLD)
     current = list(household.risks.values_list("risk_type", flat=True))
     form = forms.RiskForm(
-        _posted(request), initial={"risk_types": current, "version": household.version}
+        posted(request), initial={"risk_types": current, "version": household.version}
     )
     if form.is_valid():
-        saved = _attempt(
+        saved = attempt(
             form,
             lambda: actions.household_set_risks(
                 actor=user,

@@ -16,9 +16,10 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from fupin.accounts.api import caller
+from fupin.core.schemas import READ_ERRORS
 from fupin.screening import actions, schemas, selectors
 from fupin.screening.parameters import parameter_rows
-from fupin.screening.schemas import READ_ERRORS, WRITE_ERRORS
+from fupin.screening.schemas import WRITE_ERRORS
 
 router = Router(tags=["screening"])
 
@@ -60,7 +61,7 @@ def rule_version_create(request: HttpRequest, payload: schemas.RuleVersionIn) ->
 )
 def parameter_list(request: HttpRequest, on: dt.date | None = None) -> object:
     """Each parameter's value in force on `on` (default today) and all its dated, cited
-    values. Read-only: a site changes a value in its policy file (FUPIN_POLICY_FILE)."""
+    values, the site's own included (set them at /api/v1/parameters/{name}/values)."""
     caller(request)
     rows = parameter_rows(on=on or timezone.localdate())
     return [schemas.ParameterOut.build(row) for row in rows]
@@ -103,15 +104,8 @@ def finding_list(request: HttpRequest, query: Query[schemas.FindingQuery]) -> ob
     time. Sensitive evidence is masked unless your role may see it."""
     user = caller(request)
     findings = selectors.finding_list(user=user, filters=query.filters())
-    start = (query.page - 1) * query.page_size
-    return schemas.FindingPageOut(
-        count=findings.count(),
-        page=query.page,
-        page_size=query.page_size,
-        items=[
-            schemas.FindingOut.build(finding, user=user)
-            for finding in findings[start : start + query.page_size]
-        ],
+    return schemas.FindingPageOut.of(
+        findings, query, lambda finding: schemas.FindingOut.build(finding, user=user)
     )
 
 

@@ -9,13 +9,11 @@ from typing import Any
 from ninja import Field, Schema
 
 from fupin.accounts.models import User
-from fupin.registry.schemas import ErrorOut
+from fupin.core.schemas import READ_ERRORS, ErrorOut, PageOut, PageQuery
 from fupin.screening.evidence import evidence_for, explain, mask_value
 from fupin.screening.models import Finding, Rule, RuleVersion, Run
 from fupin.screening.parameters import ParameterRow
 from fupin.screening.selectors import FindingFilters, evidence_masked
-
-MAX_PAGE_SIZE = 200
 
 
 class RuleErrorOut(ErrorOut):
@@ -25,7 +23,7 @@ class RuleErrorOut(ErrorOut):
     column: int | None = None
 
 
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# A write also answers 400 for a refused rule text, with the line and column at fault.
 WRITE_ERRORS: dict[int, Any] = {400: RuleErrorOut, 403: ErrorOut, 409: ErrorOut, **READ_ERRORS}
 
 
@@ -139,13 +137,11 @@ class RunOut(Schema):
 # ---- findings -----------------------------------------------------------------------------
 
 
-class FindingQuery(Schema):
+class FindingQuery(PageQuery):
     rule: str = Field("", description="Rule code.")
     category: str = Field("", description="Rule category (返贫致贫风险预警, 数据质量 …).")
     village: str = Field("", description="Village statistical code.")
     status: str = Field("", description="open, resolved, dismissed or sent_to_monitoring.")
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
     def filters(self) -> FindingFilters:
         return FindingFilters(
@@ -207,10 +203,7 @@ class FindingOut(Schema):
         )
 
 
-class FindingPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class FindingPageOut(PageOut):
     items: list[FindingOut]
 
 

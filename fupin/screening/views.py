@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.accounts.models import User
-from fupin.core.errors import DomainError, NotFound, PermissionDenied
+from fupin.core.errors import DomainError, NotFound
+from fupin.core.pages import attempt_with_message
 from fupin.parameters.selectors import parameter_rows
 from fupin.rules.catalog import default_catalog
 from fupin.screening import actions, forms, permissions, selectors
@@ -39,19 +40,6 @@ CASE_DIRS = (
 
 class AuthedRequest(HttpRequest):
     user: User
-
-
-def _attempt(request: HttpRequest, write: Callable[[], Any]) -> Any:
-    """Run an action; a refusal becomes a message (forbidden: 403, out of scope: 404)."""
-    try:
-        return write()
-    except PermissionDenied as exc:
-        raise PageForbidden(str(exc.message)) from exc
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return None
 
 
 def _require_viewer(user: User) -> None:
@@ -152,7 +140,7 @@ def run_list(request: AuthedRequest) -> HttpResponse:
     """筛查批次: the runs over the user's area; POST starts one (the run button)."""
     user = request.user
     if request.method == "POST":
-        run = _attempt(
+        run = attempt_with_message(
             request,
             lambda: actions.run_start(actor=user, engine=request.POST.get("engine", "duckdb")),
         )
@@ -254,7 +242,7 @@ def _handle(
     request: AuthedRequest, finding_id: int, write: Callable[[Finding], Any], done: str
 ) -> HttpResponse:
     finding = _finding(request.user, finding_id)
-    if request.method == "POST" and _attempt(request, lambda: write(finding)):
+    if request.method == "POST" and attempt_with_message(request, lambda: write(finding)):
         messages.success(request, done)
     return redirect("screening:finding_detail", finding_id=finding_id)
 

@@ -352,6 +352,10 @@ def _import(actor, head: Member, period: str) -> ImportBatch:
 def plausible(world: World) -> dict[str, Any]:
     """A value for each field a write may require, all valid together for household_a."""
     return {
+        # a policy parameter's new value (posting_working_days); the steps' own dates win
+        "value": "6",
+        "starts_on": "2025-01-01",
+        "reference": "渝乡振发〔2025〕1号",
         "version": Household.objects.get(pk=world.household.pk).version,
         "village": "500110103201",
         "group": "500110103201-01",
@@ -374,9 +378,6 @@ def plausible(world: World) -> dict[str, Any]:
         "feed": "civil_affairs",
         "columns": {"id_number": "身份证号", "name": "姓名", "benefit": "救助类别"},
         "period": "2025-06",
-        "value": "6",  # a policy parameter's new value (posting_working_days)
-        "starts_on": "2025-01-01",
-        "reference": "渝乡振发〔2025〕1号",
     }
 
 

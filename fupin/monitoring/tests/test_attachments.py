@@ -4,8 +4,10 @@
 import datetime as dt
 import hashlib
 import io
+import logging
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -383,6 +385,31 @@ def test_the_page_opens_and_removes_files_by_role(cast, verified, leader, villag
     assert "已移除" in page and "传错户" in page and url not in page
 
 
+def vanish(attachment) -> None:
+    """The stored file disappears from the disk behind the application's back."""
+    Path(attachment.file.path).unlink()
+
+
+def test_a_file_gone_from_the_disk_answers_404_on_the_page_saying_so_and_is_logged(
+    cast, verified, caplog
+):
+    # given a photo whose stored file was deleted on the server
+    attachment = attach(cast, verified, name=f"身份证{ID_NUMBER}.jpg")
+    vanish(attachment)
+    # when the village opens it
+    with caplog.at_level(logging.ERROR, logger="fupin.monitoring.uploads"):
+        got = client_for(cast.cadre).get(f"/monitoring/attachments/{attachment.pk}/")
+    # then a 404 page says the file is missing, in Chinese, with the way back to the case
+    assert got.status_code == 404
+    page = got.content.decode()
+    assert "附件的文件在服务器上找不到了" in page
+    assert f'href="/monitoring/cases/{verified.pk}/"' in page
+    # and the log names the attachment and the case, never the file's name
+    logged = [r.getMessage() for r in caplog.records if r.name == "fupin.monitoring.uploads"]
+    assert logged == [f"stored file missing: attachment {attachment.pk} of case {verified.pk}"]
+    assert ID_NUMBER not in caplog.text
+
+
 # ---- the API ------------------------------------------------------------------------------
 
 
@@ -431,6 +458,25 @@ def test_the_api_attaches_lists_downloads_and_removes(
     gone = client.get(body["download_url"])
     assert (gone.status_code, gone.json()["code"]) == (410, "attachment_removed")
     assert client.get(f"{API}/attachments/{attachment.pk}").json()["removed_by"] == str(cast.cadre)
+
+
+def test_the_api_answers_404_attachment_file_missing_for_a_file_gone_from_the_disk(
+    cast, verified, caplog
+):
+    # given
+    attachment = attach(cast, verified)
+    vanish(attachment)
+    # when
+    with caplog.at_level(logging.ERROR, logger="fupin.monitoring.uploads"):
+        got = client_for(cast.cadre).get(f"{API}/attachments/{attachment.pk}/file")
+    # then
+    assert got.status_code == 404
+    error = got.json()
+    assert error["code"] == "attachment_file_missing"
+    assert any("\u4e00" <= char <= "\u9fff" for char in error["message"])  # in Chinese
+    assert f"attachment {attachment.pk} of case {verified.pk}" in caplog.text
+    # and the attachment's details still answer
+    assert client_for(cast.cadre).get(f"{API}/attachments/{attachment.pk}").status_code == 200
 
 
 def test_api_refusals_have_stable_codes_and_chinese_messages(

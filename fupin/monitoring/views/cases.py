@@ -3,7 +3,6 @@ forms of the steps this user may take now), and one POST view per step."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -27,8 +26,9 @@ from django.utils.translation import gettext as _
 from fupin.accounts.models import User
 from fupin.accounts.roles import Capability
 from fupin.assistance.selectors import household_measures
-from fupin.core.errors import DomainError, NotFound, PermissionDenied
-from fupin.monitoring import actions, deadlines, display, errors, forms, selectors
+from fupin.core.errors import NotFound
+from fupin.core.pages import attempt
+from fupin.monitoring import actions, deadlines, display, errors, forms, selectors, uploads
 from fupin.monitoring.actions.elimination import ASSISTED_STATES
 from fupin.monitoring.gate import elimination_checks
 from fupin.monitoring.models import (
@@ -61,19 +61,6 @@ def _case(user: User, case_id: int) -> Case:
         return selectors.case_get(user=user, case_id=case_id)
     except NotFound:
         raise Http404 from None
-
-
-def _attempt(form: Any, write: Callable[[], Any]) -> Any:
-    """Run an action; its refusal goes on the form. Forbidden and not found become pages."""
-    try:
-        return write()
-    except PermissionDenied as exc:
-        raise PageForbidden(str(exc.message)) from exc
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        form.add_error(form.field_for_error(exc.field), str(exc.message))
-        return None
 
 
 def _to_case(request: HttpRequest, case: Case, message: str) -> HttpResponseRedirect:
@@ -228,7 +215,7 @@ def _post_form(
     if request.method != "POST":
         return redirect(f"{reverse('monitoring:case_detail', kwargs={'case_id': case.pk})}#{key}")
     form = form_class(request.POST, request.FILES, case=case, actor=user)
-    if form.is_valid() and _attempt(form, form.act) is not None:
+    if form.is_valid() and attempt(form, form.act) is not None:
         return _to_case(request, case, _("Saved."))
     case.refresh_from_db()
     return render_case(request, case, {key: form}, status=400)
@@ -270,7 +257,7 @@ def objection_answer(request: AuthedRequest, objection_id: int) -> HttpResponse:
         return redirect("monitoring:case_detail", case_id=case.pk)
     key = f"answer-{objection.pk}"
     form = forms.AnswerForm(request.POST, objection=objection, actor=user, prefix=key)
-    if form.is_valid() and _attempt(form, form.act) is not None:
+    if form.is_valid() and attempt(form, form.act) is not None:
         return _to_case(request, case, _("The objection is answered."))
     return render_case(request, case, {key: form}, status=400)
 
@@ -287,13 +274,18 @@ def attachment_download(request: AuthedRequest, attachment_id: int) -> HttpRespo
         raise PageForbidden(str(errors.files_not_for_role().message))
     if attachment.is_removed:
         return HttpResponseGone(str(errors.attachment_removed().message))
-    return file_response(attachment)
+    try:
+        return file_response(attachment)
+    except uploads.AttachmentFileMissing as missing:
+        context = {"case_id": attachment.case_id, "message": missing.message}
+        return render(request, "monitoring/attachment_missing.html", context, status=404)
 
 
 def file_response(attachment: Attachment) -> FileResponse:
-    """The stored file, under its original name; photos shown, documents downloaded."""
+    """The stored file, under its original name; photos shown, documents downloaded.
+    Raises `AttachmentFileMissing` when the stored file is gone."""
     response = FileResponse(
-        attachment.file.open("rb"),
+        uploads.open_stored(attachment),
         content_type=attachment.content_type,
         as_attachment=attachment.kind != AttachmentKind.PHOTO,
         filename=attachment.original_name,
@@ -317,7 +309,7 @@ def attachment_remove(request: AuthedRequest, attachment_id: int) -> HttpRespons
         url = reverse("monitoring:case_detail", kwargs={"case_id": case.pk})
         return redirect(f"{url}#{key}")
     form = forms.RemoveAttachmentForm(request.POST, attachment=attachment, actor=user, prefix=key)
-    if form.is_valid() and _attempt(form, form.act) is not None:
+    if form.is_valid() and attempt(form, form.act) is not None:
         return _to_case(request, case, _("The file is removed."))
     return render_case(request, case, {key: form}, status=400)
 
@@ -343,7 +335,7 @@ def clue_new(request: AuthedRequest) -> HttpResponse:
         if household is None:
             form.add_error("national_number", _("No household with this number in your area."))
         else:
-            clue = _attempt(
+            clue = attempt(
                 form,
                 lambda: actions.clue_receive(
                     actor=user,

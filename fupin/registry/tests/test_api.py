@@ -240,6 +240,7 @@ def test_the_code_lists_give_values_and_labels_for_every_coded_field(leader):
     assert set(lists) == {
         "household_type",
         "monitoring_category",
+        "elimination_mode",
         "cause",
         "risk_type",
         "housing_grade",
@@ -315,6 +316,9 @@ def test_a_list_item_carries_head_place_size_causes_and_version(village_cadre_a,
         "household_type": "脱贫户",
         "monitoring_category": "",
         "causes": ["因病", "缺技术"],
+        "risk_eliminated": False,
+        "elimination_mode": "",
+        "risk_eliminated_on": None,
         "version": 4,
     }
 
@@ -637,6 +641,38 @@ def test_the_detail_has_members_incomes_risks_active_helpers_and_version(
             "end_on": None,
         }
     ]
+
+
+def test_the_list_and_the_detail_say_whether_how_and_when_the_risk_was_eliminated(
+    village_cadre_a, household_a
+):
+    # given
+    Household.objects.filter(pk=household_a.pk).update(
+        risk_eliminated=True, elimination_mode="帮扶消除", risk_eliminated_on=dt.date(2025, 11, 30)
+    )
+    client = session(village_cadre_a)
+    # when
+    item = client.get(f"{API}/households").json()["items"][0]
+    detail = client.get(f"{API}/households/{household_a.pk}").json()
+    # then
+    fields = ("risk_eliminated", "elimination_mode", "risk_eliminated_on")
+    assert [item[name] for name in fields] == [True, "帮扶消除", "2025-11-30"]
+    assert [detail[name] for name in fields] == [True, "帮扶消除", "2025-11-30"]
+
+
+def test_a_household_whose_risk_was_never_eliminated_says_so_in_the_detail(
+    village_cadre_a, household_a
+):
+    detail = session(village_cadre_a).get(f"{API}/households/{household_a.pk}").json()
+
+    fields = ("risk_eliminated", "elimination_mode", "risk_eliminated_on")
+    assert [detail[name] for name in fields] == [False, "", None]
+
+
+def test_the_code_lists_name_the_ways_a_risk_is_eliminated(leader):
+    lists = session(leader).get(f"{API}/codes").json()
+
+    assert [item["value"] for item in lists["elimination_mode"]] == ["帮扶消除", "自然消除"]
 
 
 @pytest.mark.parametrize("persona", ["leader", "department_staff"])

@@ -326,6 +326,31 @@ def test_the_household_page_shows_facts_people_income_risks_helpers_status_and_h
     assert "01 因病" in html and "帮扶甲" in html
 
 
+def facts(html):
+    """The basic facts of the household page as {label: value}."""
+    pairs = re.findall(r'<dt class="col-6">(.*?)</dt>\s*<dd class="col-6">(.*?)</dd>', html, re.S)
+    return {label.strip(): value.strip() for label, value in pairs}
+
+
+def test_the_household_page_shows_whether_how_and_when_the_risk_was_eliminated(
+    client, village_cadre_a, household_a
+):
+    # given
+    Household.objects.filter(pk=household_a.pk).update(
+        risk_eliminated=True, elimination_mode="自然消除", risk_eliminated_on=dt.date(2025, 9, 30)
+    )
+    # when
+    response, html = page(client, village_cadre_a, detail_url(household_a))
+    # then
+    assert response.status_code == 200
+    shown = facts(html)
+    assert (shown["风险是否已消除"], shown["风险消除方式"], shown["风险消除日期"]) == (
+        "是",
+        "自然消除",
+        "2025-09-30",
+    )
+
+
 @pytest.mark.parametrize(
     ("persona", "paired"), [("village_cadre_b", False), ("helper_cadre", False)]
 )
