@@ -1,6 +1,7 @@
 """A person's walk through the registry in headless Chromium (Debian's), driven by Playwright:
 log in, search a household, open it, edit a member, and see the change in the history; and,
-on a monitoring case, attach a photo to the home-visit step and see it under that step."""
+on a monitoring case, attach a photo to the home-visit step and see it under that step; and a
+county officer sets a policy parameter's value and sees it in force."""
 
 import os
 
@@ -140,3 +141,41 @@ def test_a_village_cadre_attaches_a_photo_to_the_home_visit_and_sees_it_under_th
     # and the link under the step opens the photo
     link = page.locator(f"#event-{visit.pk} .files a.file-name")
     assert link.get_attribute("href") == f"/monitoring/attachments/{attachment.pk}/"
+
+
+def test_a_county_officer_sets_the_citys_monitoring_line_and_the_rules_page_shows_it(
+    browser_page, live_server, county_officer
+):
+    page = browser_page
+    county_officer.password = make_password("browser-pass-1")
+    county_officer.save()
+
+    # given a logged-in county officer on the 政策参数 page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", county_officer.username)
+    page.fill("input[name=password]", "browser-pass-1")
+    page.click("form[action$='/login/'] button[type=submit]")
+    page.wait_for_url("**/registry/households/**")
+    page.click("nav a:has-text('政策参数')")
+    page.wait_for_url("**/parameters/")
+    page.click("a[href$='/parameters/monthly_wage_max/']")
+    page.wait_for_url("**/parameters/monthly_wage_max/")
+
+    # when they first enter a value out of range, then a good one
+    form = page.locator("main form[method=post]")
+    form.locator("input[name=value]").fill("-5")
+    form.locator("input[name=starts_on]").fill("2020-01-01")
+    form.locator("input[name=reference]").fill("渝人社发〔2020〕1号")
+    form.locator("textarea[name=reason]").fill("按市级文件")
+    form.locator("button[type=submit]").click()
+    assert "取值不得小于 0" in page.content()
+    form = page.locator("main form[method=post]")
+    form.locator("input[name=value]").fill("28000")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("text=新取值已保存")
+
+    # then the value is in force, marked as the site's, on the parameter and on the rules page
+    assert page.locator("[data-testid=value-today]").inner_text() == "28000"
+    page.goto(f"{live_server.url}/screening/rules/")
+    row = page.locator("tr", has=page.locator("a[href$='/parameters/monthly_wage_max/']"))
+    assert "28000" in row.inner_text() and "本站设置" in row.inner_text()
