@@ -105,6 +105,7 @@ def test_every_pack_rule_has_cases_and_the_core_cases_test_the_pack_text(code: s
         assert (core["subject"], core["text"]) == (PACK[code]["subject"], PACK[code]["text"])
 
 
+@pytest.mark.django_db  # a site's own values (fupin.parameters) are read too
 @pytest.mark.parametrize("code", sorted(PACK))
 def test_every_parameter_a_pack_rule_reads_has_a_cited_value_in_2020_and_2025(code: str) -> None:
     spec = PACK[code]
