@@ -10,6 +10,7 @@ from ninja import Field, Schema
 
 from fupin.accounts.models import User
 from fupin.core.schemas import READ_ERRORS, ErrorOut, PageOut, PageQuery
+from fupin.parameters.schemas import EntryOut
 from fupin.screening.evidence import evidence_for, explain, mask_value
 from fupin.screening.models import Finding, Rule, RuleVersion, Run
 from fupin.screening.parameters import ParameterRow
@@ -214,38 +215,19 @@ class DismissIn(Schema):
 # ---- parameters ---------------------------------------------------------------------------
 
 
-class ParameterEntryOut(Schema):
-    value: str
-    starts_on: dt.date
-    ends_on: dt.date | None
-    province: str
-    reference: str
-    uncertain: bool
-
-
 class ParameterOut(Schema):
     name: str
     label: str
     kind: str
-    value: ParameterEntryOut | None = Field(description="The value in force on the day asked.")
-    entries: list[ParameterEntryOut]
+    value: EntryOut | None = Field(description="The value in force on the day asked.")
+    entries: list[EntryOut]
 
     @staticmethod
     def build(row: ParameterRow) -> ParameterOut:
-        def entry(value: Any) -> ParameterEntryOut:
-            return ParameterEntryOut(
-                value=str(value.value),
-                starts_on=value.starts_on,
-                ends_on=value.ends_on,
-                province=value.province,
-                reference=value.reference,
-                uncertain=value.uncertain,
-            )
-
         return ParameterOut(
             name=row.name,
             label=row.label,
             kind=row.kind,
-            value=entry(row.value) if row.value else None,
-            entries=[entry(e) for e in row.entries],
+            value=EntryOut.build(row.value) if row.value else None,
+            entries=[EntryOut.build(e) for e in row.entries],
         )
