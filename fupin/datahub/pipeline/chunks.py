@@ -76,9 +76,11 @@ def chunk_table(
 
 
 def python_chunks(
-    table: Table, *, header_row: int, id_index: int, width: int, size: int = PYTHON_CHUNK
+    table: Table, *, header_row: int, id_index: int, width: int, size: int | None = None
 ) -> Iterator[Chunk]:
-    """The data rows below the header, blank rows counted and left out."""
+    """The data rows below the header, blank rows counted and left out (`size` rows a chunk,
+    PYTHON_CHUNK if not given)."""
+    size = size or PYTHON_CHUNK
     rows: list[SourceRow] = []
     blank = 0
     with closing(table.rows()) as stream:

@@ -40,7 +40,7 @@ class Part:
     """One part of the staged rows, compared. Rows are written rows (see `tables`)."""
 
     size: int = 0
-    new: list[tuple[Any, ...]] = field(default_factory=list)
+    new: pa.Table | None = None  # written rows of the new keys (with `promote_as`)
     # (row id, written row, the stored row's values as `ReplacedRow.values` keeps them)
     updated: list[tuple[int, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
     new_count: int = 0
@@ -161,9 +161,9 @@ def compare_part(
     if not found:
         part.new_count = part.size
         if promote_as is not None:
-            part.new = connection.execute(
+            part.new = connection.sql(
                 f"{written(feed, promote_as)} FROM part p ORDER BY p.source_row"
-            ).fetchall()
+            ).to_arrow_table()
         return Compared(part, [], done=True)
     register_found(connection, found)
     untrusted = "FALSE" if hashes_trusted() else "TRUE"
@@ -206,10 +206,10 @@ def settle(compared: Compared, feed: Feed, connection: Connection, promote_as: i
     )
     part.new_count, part.updated_count = counts.get("new", 0), counts.get("updated", 0)
     if promote_as is not None:
-        part.new = connection.execute(
+        part.new = connection.sql(
             f"{written(feed, promote_as)} FROM part p JOIN compared c USING (source_row) "
             "WHERE c.outcome = 'new' ORDER BY p.source_row"
-        ).fetchall()
+        ).to_arrow_table()
         if part.updated_count:
             part.updated = updated_rows(connection, feed, promote_as)
     return part

@@ -62,7 +62,8 @@ def promote(batch: ImportBatch, progress: Progress) -> Promoted:
     rows_done = 0
     with store.attached(batch.pk) as duck:
         for part in compare.parts(duck, feed, promote_as=batch.pk):
-            tables.insert(feed, part.new)
+            if part.new is not None:
+                tables.insert(feed, part.new)
             tables.update(feed, [(row_id, row) for row_id, row, _old in part.updated])
             ReplacedRow.objects.bulk_create(
                 [

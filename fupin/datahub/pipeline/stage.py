@@ -17,6 +17,7 @@ and for workbooks, by fupin.tabular.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -39,7 +40,7 @@ from fupin.datahub.pipeline.chunks import (
 )
 from fupin.datahub.pipeline.columns import ColumnPlan, plan_columns
 from fupin.datahub.pipeline.rows import Problem, RowConverter
-from fupin.datahub.pipeline.store import ALIAS, KEYS, quoted
+from fupin.datahub.pipeline.store import ALIAS, KEYS, Connection, quoted
 from fupin.registry.models import Member, MemberStatus
 from fupin.tabular.readers import SourceRow, Table, open_table
 
@@ -194,25 +195,59 @@ class Reader:
             setattr(self.tally, name, 0)
 
     def read(self, chunks: Iterable[Chunk]) -> None:
-        for chunk in chunks:
-            self.tally.blank += chunk.blank
-            self.tally.read += chunk.table.num_rows
-            if chunk.table.num_rows:
-                self.connection.register("chunk", chunk.table)
-                try:
-                    self.checker.check(self.connection)
-                finally:
-                    self.connection.unregister("chunk")
-                self.check_in_python(chunk)
-                self.settle(chunk)
-            self.write_issues()
-            self.progress(self.tally.read + self.tally.blank)
+        """Check each chunk on a second thread while the one before is settled on this one.
 
-    def check_in_python(self, chunk: Chunk) -> None:
+        A chunk's check (`Checker.check`, in DuckDB, which lets go of the GIL) needs nothing of
+        the chunks before it; settling one (duplicates, people, staging) must follow the file's
+        order. So the check of a chunk runs on a worker thread, on a cursor of its own (DuckDB's
+        temporary tables are a cursor's own; the work database is shared), while this thread
+        reads the next rows and settles the chunk before: both cores are busy.
+        """
+        cursors = (self.connection.cursor(), self.connection.cursor())
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fupin-check") as pool:
+            pending: tuple[Future[None], Chunk, Connection] | None = None
+            try:
+                for number, chunk in enumerate(chunks):
+                    cursor = cursors[number % 2]
+                    checking = pool.submit(self.check, cursor, chunk)
+                    if pending is not None:
+                        self.finish(*pending)
+                    pending = (checking, chunk, cursor)
+                if pending is not None:
+                    self.finish(*pending)
+                    pending = None
+            finally:
+                if pending is not None:  # an error: let the check end before going on
+                    pending[0].exception()
+                for cursor in cursors:
+                    cursor.close()
+
+    def check(self, connection: Connection, chunk: Chunk) -> None:
+        """The temporary table `cur` of the chunk's rows, checked (on the worker thread)."""
+        if not chunk.table.num_rows:
+            return
+        connection.register("chunk", chunk.table)
+        try:
+            self.checker.check(connection)
+        finally:
+            connection.unregister("chunk")
+
+    def finish(self, checking: Future[None], chunk: Chunk, connection: Connection) -> None:
+        """A checked chunk's rows refused, duplicated, unmatched or staged, in the file's order."""
+        checking.result()
+        self.tally.blank += chunk.blank
+        self.tally.read += chunk.table.num_rows
+        if chunk.table.num_rows:
+            self.check_in_python(connection, chunk)
+            self.settle(connection, chunk)
+        self.write_issues()
+        self.progress(self.tally.read + self.tally.blank)
+
+    def check_in_python(self, connection: Connection, chunk: Chunk) -> None:
         """Rows the SQL did not accept, row by row: the refused ones with their reasons."""
         numbers = [
             row
-            for (row,) in self.connection.execute(
+            for (row,) in connection.execute(
                 "SELECT row FROM cur WHERE NOT ok ORDER BY row"
             ).fetchall()
         ]
@@ -226,30 +261,29 @@ class Reader:
                 self.refuse(row, IssueKind.REJECTED, problems[0].code, problems, values)
             else:
                 accepted.append({"row": number, "natural_key": self.feed.key_of(values), **values})
-        self.connection.execute("DELETE FROM cur WHERE NOT ok")
+        connection.execute("DELETE FROM cur WHERE NOT ok")
         if accepted:
-            self.add_accepted(accepted)
+            self.add_accepted(connection, accepted)
 
-    def add_accepted(self, accepted: list[dict[str, Any]]) -> None:
+    def add_accepted(self, connection: Connection, accepted: list[dict[str, Any]]) -> None:
         """Rows the Python check accepted where the SQL was not sure: their values as checked."""
         names = ["row", "natural_key", *self.columns]
         table = pa.table({name: pa.array([row.get(name) for row in accepted]) for name in names})
-        self.connection.register("accepted", table)
+        connection.register("accepted", table)
         kinds = dict(store.column_types(self.feed))
         values = ", ".join(
             f"CAST({quoted(name)} AS {kinds[name]}) AS {quoted(name)}" for name in self.columns
         )
-        self.connection.execute(
+        connection.execute(
             f"INSERT INTO cur BY NAME SELECT CAST(row AS BIGINT) AS row, TRUE AS ok, "
             f"CAST(natural_key AS VARCHAR) AS natural_key, {values} FROM accepted"
         )
-        self.connection.unregister("accepted")
+        connection.unregister("accepted")
 
-    def settle(self, chunk: Chunk) -> None:
+    def settle(self, connection: Connection, chunk: Chunk) -> None:
         """Duplicates, then people, for the accepted rows of a chunk (in the order of the file):
         a key met in an earlier chunk, or earlier in this one, makes a duplicate; a first row
         whose ID number is no active member's is unmatched; the others are staged."""
-        connection = self.connection
         connection.execute(
             "CREATE OR REPLACE TEMP TABLE settled AS WITH repeats AS ("
             "SELECT natural_key, min(row) AS first FROM cur GROUP BY natural_key "

@@ -113,7 +113,14 @@ def hashes_trusted() -> bool:
 
 
 def connect(memory_dir: Path | None = None) -> Connection:
-    config: dict[str, Any] = {"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": True}
+    # One thread a connection: a chunk's statements are too small for DuckDB to share them
+    # out (they ran slower on two threads than on one); the pipeline keeps the second core
+    # busy itself, with a statement of the next chunk (`stage.Reader.read`, `compare.parts`).
+    config: dict[str, Any] = {
+        "memory_limit": MEMORY_LIMIT,
+        "preserve_insertion_order": True,
+        "threads": 1,
+    }
     if memory_dir is not None:
         config["temp_directory"] = str(memory_dir)
     return duckdb.connect(config=config)

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from itertools import chain
 from typing import Any
 
+import pyarrow as pa
 from django.db import connection, models
 
 from fupin.datahub.feeds import Feed
 
-ROWS_PER_STATEMENT = 50  # rows bound into one INSERT on SQLite
+ROWS_PER_STATEMENT = 200  # rows bound into one INSERT on SQLite
 MAX_PARAMETERS = 30_000  # below SQLite's limit on the parameters of a statement (32,766)
 LOOKUP_CHUNK = 500  # keys per IN (...) on a database with neither json_each nor arrays
 BASE_COLUMNS = ("id_number", "name", "person_id", "period_year", "period_month")
@@ -101,16 +101,18 @@ def _selected(feed: Feed) -> list[str]:
     return [f"CAST({name} AS TEXT) AS {name}" if name in dates else name for name in names]
 
 
-def insert(feed: Feed, rows: Sequence[Row]) -> None:
-    """Insert written rows (`written_columns`): COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
+def insert(feed: Feed, rows: pa.Table) -> None:
+    """Insert written rows (an Arrow table of `written_columns`, in that order): COPY on
+    PostgreSQL, many rows a statement elsewhere."""
+    if not rows.num_rows:
         return
     columns = _names(written_columns(feed))
+    values = [column.to_pylist() for column in rows.columns]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {_table(feed)} ({', '.join(columns)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
-                for row in rows:
+                for row in zip(*values, strict=True):
                     copy.write_row(row)
             return
         # Bound into a bare temporary table, then copied in one statement: the table's indexes
@@ -124,19 +126,26 @@ def insert(feed: Feed, rows: Sequence[Row]) -> None:
         cursor.execute(f"DELETE FROM {new_rows}")
         # Many rows a statement: binding is what costs here, and Python's sqlite3 binds a
         # statement's parameters for less than it takes to step through a statement per row.
-        per = max(1, min(ROWS_PER_STATEMENT, MAX_PARAMETERS // len(columns)))
-        whole = len(rows) - len(rows) % per
+        # The parameters are the columns interleaved (row after row) by slice assignment, and
+        # each statement takes a slice of them: no Python loop over rows or values.
+        width = len(columns)
+        flat: list[Any] = [None] * (rows.num_rows * width)
+        for index, column in enumerate(values):
+            flat[index::width] = column
+        per = max(1, min(ROWS_PER_STATEMENT, MAX_PARAMETERS // width))
+        whole = rows.num_rows - rows.num_rows % per
         if whole:
             many = ", ".join([f"({marks})"] * per)
+            step = per * width
             cursor.executemany(
                 f"INSERT INTO {new_rows} VALUES {many}",
-                [
-                    list(chain.from_iterable(rows[start : start + per]))
-                    for start in range(0, whole, per)
-                ],
+                [flat[start : start + step] for start in range(0, whole * width, step)],
             )
-        if whole < len(rows):
-            cursor.executemany(f"INSERT INTO {new_rows} VALUES ({marks})", rows[whole:])
+        if whole < rows.num_rows:
+            cursor.executemany(
+                f"INSERT INTO {new_rows} VALUES ({marks})",
+                [flat[start : start + width] for start in range(whole * width, len(flat), width)],
+            )
         cursor.execute(f"INSERT INTO {_table(feed)} ({names}) SELECT {names} FROM {new_rows}")
         cursor.execute(f"DELETE FROM {new_rows}")
 

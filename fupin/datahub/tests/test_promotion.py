@@ -143,3 +143,48 @@ def test_two_promotions_of_one_feed_on_postgresql_run_one_after_the_other(townsh
     assert (second.status, second.rows_new, second.rows_updated) == ("promoted", 2, 1)
     assert MedicalClaim.objects.count() == 5
     assert MedicalClaim.objects.get(claim_no="C3").total_cost == Decimal("250.00")
+
+
+@pytest.mark.parametrize("reader", ["arrow", "python"])
+def test_rows_read_in_many_chunks_and_written_many_a_statement_arrive_whole_and_in_order(
+    township_officer, people, monkeypatch, reader
+):
+    # given 455 claims (one repeating a claim of an earlier chunk), read 50 rows a chunk (each
+    # chunk checked on a worker thread while the one before is settled) and written 200 rows
+    # an INSERT (two full statements and 55 rows one by one)
+    from fupin.datahub.pipeline import chunks, tables
+
+    monkeypatch.setattr(chunks, "ARROW_ROWS", 50)
+    monkeypatch.setattr(chunks, "ARROW_BLOCK", 4096)
+    monkeypatch.setattr(chunks, "PYTHON_CHUNK", 50)
+    if reader == "python":  # a workbook is read the Python way
+        monkeypatch.setattr(chunks, "arrow_possible", lambda table, header_row: False)
+    monkeypatch.setattr(tables, "ROWS_PER_STATEMENT", 200)
+    person = people["王大山"]
+    rows = [
+        [person.name, person.id_number, f"C{n}", "门诊", "2020-03-05", f"{n}.5"] for n in range(454)
+    ]
+    rows.insert(300, rows[10])  # row 302 of the file repeats row 12
+    # when it is staged and promoted
+    batch = promote(
+        township_officer, stage(township_officer, "medical", csv_bytes([CLAIM_HEADER, *rows]))
+    )
+    # then every claim arrived once, with its own values and row number
+    assert (batch.status, batch.rows_read, batch.rows_new, batch.rows_duplicate) == (
+        "promoted",
+        455,
+        454,
+        1,
+    )
+    stored = list(
+        MedicalClaim.objects.filter(batch=batch)
+        .order_by("source_row")
+        .values_list("source_row", "claim_no", "total_cost")
+    )
+    assert len(stored) == 454
+    assert stored[0] == (2, "C0", Decimal("0.50"))
+    assert stored[199] == (201, "C199", Decimal("199.50"))
+    assert stored[200] == (202, "C200", Decimal("200.50"))
+    assert stored[300] == (303, "C300", Decimal("300.50"))  # row 302 was the duplicate
+    assert stored[-1] == (456, "C453", Decimal("453.50"))
+    assert batch.issues.get().row_number == 302
