@@ -100,9 +100,13 @@ def python_chunks(
 
 def python_chunk(rows: list[SourceRow], blank: int, id_index: int, width: int) -> Chunk:
     cells_width = max((len(row.cells) for row in rows), default=0)
-    padding: list[str | None] = [None] * cells_width
-    grid = [row.cells + padding[len(row.cells) :] for row in rows]
-    columns = [pa.array(column, pa.string()) for column in zip(*grid, strict=True)]
+    columns: list[pa.Array] = []
+    if cells_width:
+        # rows to columns in Arrow: the rows as lists, cut or padded with nulls to one width,
+        # then every cells_width-th cell from each column's first
+        lists = pa.array([row.cells for row in rows], pa.list_(pa.string()))
+        grid = pc.list_slice(lists, 0, cells_width, return_fixed_size_list=True).flatten()
+        columns = [grid[index::cells_width] for index in range(cells_width)]
     numbers = [row.number for row in rows]
     slow = [id_index in row.imprecise for row in rows]
     return Chunk(chunk_table(numbers, slow, columns, width), blank, rows)

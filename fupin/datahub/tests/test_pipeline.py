@@ -258,6 +258,30 @@ def test_people_not_in_the_registry_are_unmatched_and_not_promoted(township_offi
     assert BatchIssue.objects.get(batch=batch).kind == "unmatched"
 
 
+@pytest.mark.parametrize("per_load", [2, 1000])
+def test_members_are_matched_whichever_load_of_the_registry_they_came_in(
+    township_officer, people, monkeypatch, per_load
+):
+    # given the registry's members of the township loaded two at a time (or all at once), one of
+    # them no longer active
+    from fupin.datahub.pipeline import stage as staging
+    from fupin.registry.models import Member, MemberStatus
+
+    monkeypatch.setattr(staging, "MEMBERS_CHUNK", per_load)
+    Member.objects.filter(pk=people["刘桂芳"].member_id).update(status=MemberStatus.REMOVED)
+    names = ["王大山", "王小梅", "王小虎", "刘桂芳", "李四海"]
+    # when a list names all five
+    batch = stage(
+        township_officer, "civil_affairs", csv_bytes([CIVIL_HEADER, *civil_rows(people, *names)])
+    )
+    promote(township_officer, batch)
+    # then the four active ones are matched to their own member, the inactive one is not
+    assert counts(batch) == dict(read=5, promoted=4, rejected=0, duplicate=0, unmatched=1, blank=0)
+    matched = dict(CivilAffairsBenefit.objects.values_list("name", "person_id"))
+    assert matched == {name: people[name].member_id for name in names if name != "刘桂芳"}
+    assert BatchIssue.objects.get(batch=batch).name == "刘桂芳"
+
+
 def test_the_error_workbook_has_the_source_row_number_the_reason_and_the_row(
     township_officer, people
 ):
