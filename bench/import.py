@@ -1,9 +1,11 @@
 """Importing department files end to end (fupin.datahub), against the limit and a baseline.
 
     .venv/bin/python bench/import.py [--rows 1000000] [--xlsx-rows 100000] [--people 100000]
+                                     [--postgres postgres://postgres@127.0.0.1:5432/NAME]
 
-Builds a throw-away SQLite database with a registry of synthetic people, a CSV and an xlsx of
-medical claims for them, then measures, each in a fresh process (for its peak RSS):
+Builds a throw-away SQLite database (with --postgres: a PostgreSQL one) with a registry of
+synthetic people, a CSV and an xlsx of medical claims for them, then measures, each in a fresh
+process (for its peak RSS):
 - limit: the fastest raw read of the file, every cell as text and nothing else done with it
   (pyarrow's CSV reader on every core; python-calamine's iter_rows for the xlsx);
 - reference: fupin.tabular's own read (open_table().rows(): encoding, header, stripped cells);
@@ -11,6 +13,7 @@ medical claims for them, then measures, each in a fresh process (for its peak RS
   compare with the table, promote in one transaction — into an empty table, then the same file
   again (every row compared, nothing written); "× limit" and "× tabular" divide its time by
   the two reads';
+- floor: what the database alone needs to store those rows (one INSERT … SELECT inside it);
 - baseline: a plain load-then-loop with one ORM `create` per row (csv.DictReader, or openpyxl
   `load_workbook`), timed on a sample and extrapolated to the whole file.
 """
@@ -43,8 +46,13 @@ HEADER = [
 SAMPLE = 20_000
 
 
+BENCH_DATABASE = "FUPIN_BENCH_DATABASE"  # a PostgreSQL URL, passed on to the child processes
+
+
 def setup_django(folder: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = os.environ.get(BENCH_DATABASE) or (
+        f"sqlite:///{folder / 'bench.sqlite3'}"
+    )
     os.environ["FUPIN_DATAHUB_DIR"] = str(folder / "datahub")
     os.environ["FUPIN_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
@@ -63,6 +71,16 @@ def peak_rss_mib() -> float:
 
 
 # ---- preparing ----------------------------------------------------------------------------
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and create the PostgreSQL database of `url` (the bench's own, thrown away)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        server.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_registry(people: int) -> list[tuple[str, str]]:
@@ -109,14 +127,16 @@ def build_registry(people: int) -> list[tuple[str, str]]:
     return found
 
 
-def claim_rows(people: list[tuple[str, str]], count: int):
+def claim_rows(people: list[tuple[str, str]], count: int, prefix: str):
+    """Claims numbered from 0 with their own prefix: the two files share no claim, so each
+    one's first import writes all its rows."""
     for n in range(count):
         name, number = people[n % len(people)]
         day = dt.date(2025, 1, 1) + dt.timedelta(days=n % 365)
         total = 100 + n % 9000
         kind = "住院" if n % 10 == 0 else "门诊"
         amounts = [f"{total}.50", f"{total // 2}.25", f"{total - total // 2}.25"]
-        yield [name, number, f"JS{n:09d}", kind, day.isoformat(), *amounts, "关坝镇卫生院"]
+        yield [name, number, f"{prefix}{n:09d}", kind, day.isoformat(), *amounts, "关坝镇卫生院"]
 
 
 def write_files(folder: Path, rows: int, xlsx_rows: int, people: list[tuple[str, str]]) -> None:
@@ -125,13 +145,13 @@ def write_files(folder: Path, rows: int, xlsx_rows: int, people: list[tuple[str,
     with open(folder / "claims.csv", "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(HEADER)
-        writer.writerows(claim_rows(people, rows))
+        writer.writerows(claim_rows(people, rows, "JS"))
     write_xlsx(
         folder / "claims.xlsx",
         sheet_title="结算明细",
         title="医保结算明细",
         header_rows=[HEADER],
-        rows=claim_rows(people, xlsx_rows),
+        rows=claim_rows(people, xlsx_rows, "XL"),
     )
 
 
@@ -197,11 +217,39 @@ def measure_ours(path: Path) -> dict[str, float]:
         pipeline.run_promotion(batch.pk)
         done = ImportBatch.objects.get(pk=batch.pk)
         assert done.status == "promoted" and done.adds_up, done.status
+        # the first import writes every row; the second finds every row unchanged
+        expected = "rows_new" if run == "first" else "rows_unchanged"
+        assert getattr(done, expected) == done.rows_read, (run, done.rows_new, done.rows_read)
         results[f"{run}_seconds"] = time.perf_counter() - started
         results[f"{run}_stage_seconds"] = staged - started
         results[f"{run}_rows"] = done.rows_read
         results[f"{run}_new"] = done.rows_new
     return results
+
+
+def measure_floor(path: Path) -> dict[str, float]:
+    """What the database alone needs to store the rows: the rows the first import of this file
+    wrote, copied back into the department table by one INSERT … SELECT inside the database
+    (no Python, no checks) and committed. The rows are first set aside in a temporary table
+    and deleted from the department table (not timed), so the table ends as it was."""
+    from django.db import connection, transaction
+
+    from fupin.datahub.models import ImportBatch, MedicalClaim
+
+    batch = ImportBatch.objects.filter(file_name=path.name, rows_new__gt=0).latest("pk")
+    table = connection.ops.quote_name(MedicalClaim._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE kept AS SELECT * FROM {table} WHERE batch_id = %s", [batch.pk]
+        )
+        cursor.execute(f"DELETE FROM {table} WHERE batch_id = %s", [batch.pk])
+        cursor.execute("SELECT count(*) FROM kept")
+        (count,) = cursor.fetchone()
+        started = time.perf_counter()
+        with transaction.atomic():
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM kept")
+        seconds = time.perf_counter() - started
+    return {"rows": count, "seconds": seconds}
 
 
 def measure_baseline(path: Path) -> dict[str, float]:
@@ -266,6 +314,7 @@ def child(kind: str, path: Path, folder: Path) -> None:
         "tabular": measure_tabular,
         "ours": measure_ours,
         "baseline": measure_baseline,
+        "floor": measure_floor,
     }[kind]
     result = measure(path)
     result["peak_rss_mib"] = peak_rss_mib()
@@ -304,6 +353,7 @@ def table(folder: Path) -> list[str]:
         limit = run_child("limit", path, folder)
         tabular = run_child("tabular", path, folder)
         ours = run_child("ours", path, folder)
+        floor = run_child("floor", path, folder)
         baseline = run_child("baseline", path, folder)
         kind = path.suffix[1:]
         fastest = "pyarrow.csv.read_csv, all text" if kind == "csv" else "python-calamine iter_rows"
@@ -364,6 +414,15 @@ def table(folder: Path) -> list[str]:
             ),
             line(
                 kind,
+                "the database alone: the new rows copied into the table in SQL, committed",
+                "floor",
+                floor["rows"],
+                floor["seconds"],
+                *ratios(floor["seconds"]),
+                "",
+            ),
+            line(
+                kind,
                 f"load, then one ORM create per row ({baseline['sampled']:,} sampled, "
                 "extrapolated)",
                 "baseline",
@@ -374,6 +433,15 @@ def table(folder: Path) -> list[str]:
             ),
         ]
     return lines
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.Database.sqlite_version}"
+    major, minor = divmod(connection.pg_version, 10_000)
+    return f"PostgreSQL {major}.{minor}"
 
 
 def load_average() -> str:
@@ -389,6 +457,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on this PostgreSQL database instead of SQLite (dropped and created anew), "
+        "e.g. postgres://postgres@127.0.0.1:5432/fupin_bench_import",
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "PATH", "FOLDER"))
     options = parser.parse_args()
     if options.child:
@@ -398,6 +472,9 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     with tempfile.TemporaryDirectory(prefix="fupin-bench-") as name:
         folder = Path(name)
+        if options.postgres:
+            fresh_postgres(options.postgres)
+            os.environ[BENCH_DATABASE] = options.postgres
         setup_django(folder)
         people = build_registry(options.people)
         write_files(folder, options.rows, options.xlsx_rows, people)
@@ -406,7 +483,7 @@ def main() -> None:
             f"registry of {len(people):,} people; {options.rows:,}-row CSV ({sizes[0]:.1f} MiB), "
             f"{options.xlsx_rows:,}-row xlsx ({sizes[1]:.1f} MiB)"
         )
-        print(f"load average before: {load_average()}")
+        print(f"database: {connection_vendor()}; load average before: {load_average()}")
         for line in table(folder):
             print(line)
         print(f"load average after: {load_average()}")
