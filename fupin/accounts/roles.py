@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from fupin.core.errors import PermissionDenied
 
 
 class Role(models.TextChoices):
@@ -80,3 +84,15 @@ def grantable_roles(role: str) -> frozenset[str]:
 
 def has_capability(role: str, capability: str) -> bool:
     return capability in CAPABILITIES.get(role, frozenset())
+
+
+def has_role(user: Any, roles: frozenset[str]) -> bool:
+    """Whether `user` is signed in, active, and holds one of `roles` (for verbs an app lists as
+    role sets rather than capabilities: screening's, the policy parameters')."""
+    return bool(user.is_authenticated and user.is_active and user.role in roles)
+
+
+def require_role(user: Any, roles: frozenset[str]) -> None:
+    """PermissionDenied unless `has_role`."""
+    if not has_role(user, roles):
+        raise PermissionDenied()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts import audit
 from fupin.accounts.models import User
+from fupin.accounts.roles import require_role
 from fupin.core.errors import DomainError, NotFound
 from fupin.parameters import permissions
 from fupin.parameters.models import ParameterEdit
@@ -71,7 +72,7 @@ def parameter_value_add(
     reason: str,
 ) -> ParameterEdit:
     """Sets `name` to `value` from `starts_on` (until `ends_on`) on this site."""
-    permissions.require(actor, permissions.EDIT_ROLES)
+    require_role(actor, permissions.EDIT_ROLES)
     parameter = parameter_get(name)
     number = parse_value(parameter, value)
     if starts_on < EARLIEST:

@@ -4,17 +4,6 @@ own values (a township office follows the county's)."""
 
 from __future__ import annotations
 
-from fupin.accounts.models import User
 from fupin.accounts.roles import Role
-from fupin.core.errors import PermissionDenied
 
 EDIT_ROLES = frozenset({Role.COUNTY_OFFICER, Role.SYSTEM_ADMIN})
-
-
-def may(user: User, roles: frozenset[str]) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in roles)
-
-
-def require(user: User, roles: frozenset[str]) -> None:
-    if not may(user, roles):
-        raise PermissionDenied()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.accounts.models import User
+from fupin.accounts.roles import has_role
 from fupin.core.errors import NotFound
 from fupin.core.pages import attempt, posted
 from fupin.parameters import actions, permissions, selectors
@@ -31,7 +32,7 @@ def parameter_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "today": today,
-        "can_edit": permissions.may(request.user, permissions.EDIT_ROLES),
+        "can_edit": has_role(request.user, permissions.EDIT_ROLES),
     }
     return render(request, "parameters/parameter_list.html", context)
 
@@ -42,7 +43,7 @@ def parameter_detail(request: AuthedRequest, name: str) -> HttpResponse:
         parameter = actions.parameter_get(name)
     except NotFound:
         raise Http404 from None
-    can_edit = permissions.may(request.user, permissions.EDIT_ROLES)
+    can_edit = has_role(request.user, permissions.EDIT_ROLES)
     if request.method == "POST" and not can_edit:
         raise PageForbidden
     form = ParameterValueForm(posted(request))

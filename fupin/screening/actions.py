@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts import audit
 from fupin.accounts.models import OrgUnit, User
+from fupin.accounts.roles import require_role
 from fupin.core.errors import DomainError
 from fupin.monitoring.actions import clue_from_finding
 from fupin.rules.language import CompiledRule, RuleError, RuleSource, Scope, compile_rule
@@ -83,7 +84,7 @@ def rule_create(
 ) -> RuleVersion:
     """Add a rule (新增筛查规则) with its first version; the text is checked first."""
     if actor is not None:
-        permissions.require(actor, permissions.EDIT_RULE_ROLES)
+        require_role(actor, permissions.EDIT_RULE_ROLES)
     if not RULE_CODE.match(code or ""):
         raise DomainError("invalid_code", _("A rule code is lower-case letters, digits and _."))
     if Rule.objects.filter(code=code).exists():
@@ -120,7 +121,7 @@ def rule_version_create(
     """Publish the next version of a rule (修订规则): checked against the catalog before it is
     saved; the versions before it never change."""
     if actor is not None:
-        permissions.require(actor, permissions.EDIT_RULE_ROLES)
+        require_role(actor, permissions.EDIT_RULE_ROLES)
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     rule_check(text=text, subject=rule.subject, explanation=explanation)
     return _publish(
@@ -192,7 +193,7 @@ def run_start(
 ) -> Run:
     """Queue a screening run (开展筛查) over the actor's area with the rules in force."""
     if actor is not None:
-        permissions.require(actor, permissions.RUN_ROLES)
+        require_role(actor, permissions.RUN_ROLES)
         units = run_scope_units(actor)
     if not units:
         raise DomainError("no_scope", _("There is no area to screen."), field="unit")
@@ -222,7 +223,7 @@ def run_start(
 
 
 def _lock_finding(actor: User, finding: Finding) -> Finding:
-    permissions.require(actor, permissions.HANDLE_ROLES)
+    require_role(actor, permissions.HANDLE_ROLES)
     return selectors.finding_get(user=actor, finding_id=finding.pk, for_update=True)
 
 

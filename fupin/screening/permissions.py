@@ -3,9 +3,7 @@ for registry capabilities; screening's own verbs are listed here, in one place).
 
 from __future__ import annotations
 
-from fupin.accounts.models import User
 from fupin.accounts.roles import Role
-from fupin.core.errors import PermissionDenied
 
 # Start runs and handle findings (dismiss, send to monitoring) within their area.
 RUN_ROLES = frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER, Role.SYSTEM_ADMIN})
@@ -27,12 +25,3 @@ VIEW_ROLES = frozenset(
         Role.HELPER_CADRE,
     }
 )
-
-
-def may(user: User, roles: frozenset[str]) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in roles)
-
-
-def require(user: User, roles: frozenset[str]) -> None:
-    if not may(user, roles):
-        raise PermissionDenied()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from fupin.accounts.models import User
-from fupin.accounts.roles import Role
+from fupin.accounts.roles import Role, has_role
 from fupin.accounts.scope import scope_root
 from fupin.core.errors import NotFound
 from fupin.datahub.selectors import feeds_of
@@ -48,7 +48,7 @@ def department_rule_ids(user: User) -> set[int]:
 def findings_visible_to(user: User) -> QuerySet[Finding]:
     """The findings a user may see (denied by default): those of households they may see;
     department staff only those of rules reading their department's data."""
-    if not permissions.may(user, permissions.VIEW_ROLES):
+    if not has_role(user, permissions.VIEW_ROLES):
         return Finding.objects.none()
     findings = Finding.objects.filter(household__in=households_visible_to(user))
     if user.role == Role.DEPARTMENT_STAFF:
@@ -101,7 +101,7 @@ def evidence_masked(user: User) -> bool:
 
 
 def rules_visible_to(user: User) -> QuerySet[Rule]:
-    if not permissions.may(user, permissions.VIEW_ROLES):
+    if not has_role(user, permissions.VIEW_ROLES):
         return Rule.objects.none()
     return Rule.objects.all()
 
@@ -117,7 +117,7 @@ def runs_visible_to(user: User) -> QuerySet[Run]:
     """Runs over the user's area (their counts name no one): the township and county roles,
     leaders and department staff; village roles and helpers work with findings only."""
     root = scope_root(user) if user.is_authenticated else None
-    if root is None or not permissions.may(user, permissions.RUN_VIEW_ROLES):
+    if root is None or not has_role(user, permissions.RUN_VIEW_ROLES):
         return Run.objects.none()
     return Run.objects.filter(units__path__startswith=root.path).distinct()
 

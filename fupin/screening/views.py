@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.accounts.models import User
+from fupin.accounts.roles import has_role
 from fupin.core.errors import DomainError, NotFound
 from fupin.core.pages import attempt_with_message
 from fupin.parameters.selectors import parameter_rows
@@ -43,7 +44,7 @@ class AuthedRequest(HttpRequest):
 
 
 def _require_viewer(user: User) -> None:
-    if not permissions.may(user, permissions.VIEW_ROLES):
+    if not has_role(user, permissions.VIEW_ROLES):
         raise PageForbidden
 
 
@@ -79,7 +80,7 @@ def rule_list(request: AuthedRequest) -> HttpResponse:
         "rules": rules,
         "categories": Category.choices,
         "counts": _last_counts(user),
-        "can_edit": permissions.may(user, permissions.EDIT_RULE_ROLES),
+        "can_edit": has_role(user, permissions.EDIT_RULE_ROLES),
         "parameters": parameter_rows(
             on=timezone.localdate(), province=DEFAULT_PROVINCE, names=default_catalog().parameters
         ),
@@ -104,7 +105,7 @@ def _rule_detail(
         "cases": rule_cases(rule.code),
         "counts": _last_counts(request.user).get(rule.code),
         "form": form,
-        "can_edit": permissions.may(request.user, permissions.EDIT_RULE_ROLES),
+        "can_edit": has_role(request.user, permissions.EDIT_RULE_ROLES),
     }
     return render(request, "screening/rule_detail.html", context, status=status)
 
@@ -114,7 +115,7 @@ def rule_edit(request: AuthedRequest) -> HttpResponse:
     """修订规则: a new version, checked before it is saved; a refusal shows line and column."""
     if request.method != "POST":
         return redirect("screening:rule_list")
-    if not permissions.may(request.user, permissions.EDIT_RULE_ROLES):
+    if not has_role(request.user, permissions.EDIT_RULE_ROLES):
         raise PageForbidden
     form = forms.RuleVersionForm(request.POST)
     if not form.is_valid():
@@ -145,12 +146,12 @@ def run_list(request: AuthedRequest) -> HttpResponse:
             lambda: actions.run_start(actor=user, engine=request.POST.get("engine", "duckdb")),
         )
         return redirect("screening:run_detail", run_id=run.pk) if run else redirect(request.path)
-    if not permissions.may(user, permissions.RUN_VIEW_ROLES):
+    if not has_role(user, permissions.RUN_VIEW_ROLES):
         raise PageForbidden
     runs = selectors.runs_visible_to(user).prefetch_related("units")[:50]
     context = {
         "runs": runs,
-        "can_run": permissions.may(user, permissions.RUN_ROLES),
+        "can_run": has_role(user, permissions.RUN_ROLES),
         "engines": actions.ENGINES,
     }
     return render(request, "screening/run_list.html", context)
@@ -226,7 +227,7 @@ def finding_detail(request: AuthedRequest, finding_id: int) -> HttpResponse:
         "explanation": explain(finding, masked=masked),
         "evidence": sorted(evidence_for(finding.evidence, masked=masked).items()),
         "subject_name": _subject_name(finding, masked=masked),
-        "can_handle": permissions.may(user, permissions.HANDLE_ROLES)
+        "can_handle": has_role(user, permissions.HANDLE_ROLES)
         and finding.status == FindingStatus.OPEN,
         "dismiss_form": forms.DismissForm(),
     }

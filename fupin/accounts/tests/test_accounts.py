@@ -100,3 +100,23 @@ def test_the_token_create_command_prints_a_working_token(village_cadre_a):
     out = io.StringIO()
     call_command("token", "create", "cadre_a", stdout=out)
     assert token_authenticate(out.getvalue().strip()) == village_cadre_a
+
+
+def test_a_role_set_admits_only_an_active_signed_in_holder_of_one_of_its_roles(
+    village_cadre_a,
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from fupin.accounts.roles import Role, has_role, require_role
+    from fupin.core.errors import PermissionDenied
+
+    cadres = frozenset({Role.VILLAGE_CADRE})
+    officers = frozenset({Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICER})
+    assert has_role(village_cadre_a, cadres)
+    assert not has_role(village_cadre_a, officers)
+    assert not has_role(AnonymousUser(), cadres)
+    require_role(village_cadre_a, cadres)  # no refusal
+    with pytest.raises(PermissionDenied):
+        require_role(village_cadre_a, officers)
+    village_cadre_a.is_active = False
+    assert not has_role(village_cadre_a, cadres)
