@@ -9,16 +9,11 @@ from django.test import Client
 from fupin.accounts import actions
 from fupin.accounts.actions import token_create
 from fupin.accounts.models import User
+from fupin.tests.clients import session
 
 PASSWORD = "pass-word-123"
 OWN_PASSWORD = "Liangfeng-river-2026"
 CHANGE_PAGE = "/accounts/password/"
-
-
-def session(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def must_change(user):

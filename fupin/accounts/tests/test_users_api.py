@@ -12,6 +12,7 @@ from fupin.accounts.actions import token_create
 from fupin.accounts.models import ApiToken, AuditEvent, User
 from fupin.accounts.roles import CAPABILITIES, Capability
 from fupin.accounts.tests.factories import UserFactory
+from fupin.tests.clients import session
 
 API = "/api/v1/accounts"
 PASSWORD = "pass-word-123"
@@ -19,12 +20,6 @@ PASSWORD = "pass-word-123"
 
 def bearer(user):
     return Client(headers={"authorization": f"Bearer {token_create(actor=None, user=user)}"})
-
-
-def session(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def send(client, method, url, body=None):

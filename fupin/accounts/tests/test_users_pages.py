@@ -7,14 +7,9 @@ from django.test import Client
 
 from fupin.accounts.actions import token_create
 from fupin.accounts.models import AuditEvent, User
+from fupin.tests.clients import session
 
 PASSWORD = "pass-word-123"
-
-
-def session(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 NEW_CADRE = {

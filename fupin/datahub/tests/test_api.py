@@ -5,19 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import Client
 
 from fupin.datahub.models import BatchStatus, CivilAffairsBenefit, ColumnMapping, ImportBatch
 from fupin.datahub.tests.files import csv_bytes, read_xlsx
+from fupin.tests.clients import session
 
 API = "/api/v1/datahub"
 HEADER = ["姓名", "身份证号", "救助类别", "发放金额"]
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def civil_file(people) -> io.BytesIO:

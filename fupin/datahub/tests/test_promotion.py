@@ -17,7 +17,7 @@ from fupin.datahub.pipeline import compare, runner
 from fupin.datahub.pipeline.promote import feed_lock_key
 from fupin.datahub.tests.conftest import promote, stage
 from fupin.datahub.tests.files import csv_bytes
-from fupin.datahub.tests.test_api import session
+from fupin.tests.clients import session
 
 CLAIM_HEADER = ["姓名", "身份证号", "结算编号", "住院/门诊", "就诊日期", "医疗总费用"]
 WAIT = 30.0  # seconds a thread may wait for another (never reached when all goes well)

@@ -5,17 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import Client
 
 from fupin.datahub.models import BatchStatus, CivilAffairsBenefit, ColumnMapping, ImportBatch
 from fupin.datahub.tests.conftest import stage
 from fupin.datahub.tests.files import csv_bytes
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from fupin.tests.clients import session
 
 
 def test_the_upload_page_reads_the_file_and_shows_the_counts_that_add_up(

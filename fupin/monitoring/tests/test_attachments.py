@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -22,6 +21,7 @@ from fupin.monitoring import actions, events
 from fupin.monitoring.models import Attachment, CaseEvent, CaseState
 from fupin.monitoring.tests.steps import open_case, walk
 from fupin.monitoring.uploads import OLE2, PNG
+from fupin.tests.clients import session
 
 S = CaseState
 D = dt.date
@@ -47,12 +47,6 @@ OFD = _zip("OFD.xml", "Doc_0/Document.xml")
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     # The client's Content-Type is not trusted: every upload here claims to be a PDF.
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def stored_files(settings) -> list[str]:
@@ -310,7 +304,7 @@ def test_who_may_remove_a_file(cast, verified, settings):
 
 
 def test_on_the_case_page_a_file_is_attached_to_a_chosen_step_and_shown_under_it(cast, verified):
-    client = client_for(cast.cadre)
+    client = session(cast.cadre)
     visit = step(verified, "verify")
     url = f"/monitoring/cases/{verified.pk}/"
     # given the page offers to attach a file to each step, and preselects the one chosen
@@ -343,7 +337,7 @@ def timeline_row(response, event) -> str:
 
 
 def test_a_refused_file_on_the_page_shows_the_reason_and_keeps_the_chosen_step(cast, verified):
-    client = client_for(cast.cadre)
+    client = session(cast.cadre)
     visit = step(verified, "verify")
     response = client.post(
         f"/monitoring/cases/{verified.pk}/attachments/",
@@ -360,28 +354,28 @@ def test_the_page_opens_and_removes_files_by_role(cast, verified, leader, villag
     url = f"/monitoring/attachments/{attachment.pk}/"
     case_url = f"/monitoring/cases/{verified.pk}/"
     # the village opens the photo; a leader sees the masked name but may not open it
-    got = client_for(cast.cadre).get(url)
+    got = session(cast.cadre).get(url)
     assert got.status_code == 200 and b"".join(got.streaming_content) == PHOTO
     assert got["Content-Type"] == "image/jpeg" and got["Cache-Control"] == "private, no-store"
-    leader_page = client_for(leader).get(case_url).content.decode()
+    leader_page = session(leader).get(case_url).content.decode()
     assert ID_NUMBER not in leader_page and "身份证500110********1234.jpg" in leader_page
     assert url not in leader_page
-    assert client_for(leader).get(url).status_code == 403
-    assert client_for(village_cadre_b).get(url).status_code == 404
+    assert session(leader).get(url).status_code == 403
+    assert session(village_cadre_b).get(url).status_code == 404
     # only the uploader and the township see the remove form; a reason is required
-    team_page = client_for(cast.team).get(case_url).content.decode()
+    team_page = session(cast.team).get(case_url).content.decode()
     assert f'id="remove-{attachment.pk}"' not in team_page
     remove = f"/monitoring/attachments/{attachment.pk}/remove/"
     key = f"remove-{attachment.pk}"
-    empty = client_for(cast.cadre).post(remove, {f"{key}-reason": ""})
+    empty = session(cast.cadre).post(remove, {f"{key}-reason": ""})
     assert empty.status_code == 400 and not Attachment.objects.get().is_removed
-    assert client_for(cast.team).post(remove, {f"{key}-reason": "重复"}).status_code == 403
-    assert client_for(village_cadre_b).post(remove, {f"{key}-reason": "重复"}).status_code == 404
-    done = client_for(cast.cadre).post(remove, {f"{key}-reason": "传错户"})
+    assert session(cast.team).post(remove, {f"{key}-reason": "重复"}).status_code == 403
+    assert session(village_cadre_b).post(remove, {f"{key}-reason": "重复"}).status_code == 404
+    done = session(cast.cadre).post(remove, {f"{key}-reason": "传错户"})
     assert done.status_code == 302 and Attachment.objects.get().removal_reason == "传错户"
     # then the file is gone, and the page says who removed it and why
-    assert client_for(cast.cadre).get(url).status_code == 410
-    page = client_for(cast.cadre).get(case_url).content.decode()
+    assert session(cast.cadre).get(url).status_code == 410
+    page = session(cast.cadre).get(case_url).content.decode()
     assert "已移除" in page and "传错户" in page and url not in page
 
 
@@ -398,7 +392,7 @@ def test_a_file_gone_from_the_disk_answers_404_on_the_page_saying_so_and_is_logg
     vanish(attachment)
     # when the village opens it
     with caplog.at_level(logging.ERROR, logger="fupin.monitoring.uploads"):
-        got = client_for(cast.cadre).get(f"/monitoring/attachments/{attachment.pk}/")
+        got = session(cast.cadre).get(f"/monitoring/attachments/{attachment.pk}/")
     # then a 404 page says the file is missing, in Chinese, with the way back to the case
     assert got.status_code == 404
     page = got.content.decode()
@@ -419,7 +413,7 @@ API = "/api/v1/monitoring"
 def test_the_api_attaches_lists_downloads_and_removes(
     cast, verified, django_capture_on_commit_callbacks
 ):
-    client = client_for(cast.cadre)
+    client = session(cast.cadre)
     visit = step(verified, "verify")
     # the case's timeline gives each step its id
     case = client.get(f"{API}/cases/{verified.pk}").json()
@@ -468,7 +462,7 @@ def test_the_api_answers_404_attachment_file_missing_for_a_file_gone_from_the_di
     vanish(attachment)
     # when
     with caplog.at_level(logging.ERROR, logger="fupin.monitoring.uploads"):
-        got = client_for(cast.cadre).get(f"{API}/attachments/{attachment.pk}/file")
+        got = session(cast.cadre).get(f"{API}/attachments/{attachment.pk}/file")
     # then
     assert got.status_code == 404
     error = got.json()
@@ -476,13 +470,13 @@ def test_the_api_answers_404_attachment_file_missing_for_a_file_gone_from_the_di
     assert any("\u4e00" <= char <= "\u9fff" for char in error["message"])  # in Chinese
     assert f"attachment {attachment.pk} of case {verified.pk}" in caplog.text
     # and the attachment's details still answer
-    assert client_for(cast.cadre).get(f"{API}/attachments/{attachment.pk}").status_code == 200
+    assert session(cast.cadre).get(f"{API}/attachments/{attachment.pk}").status_code == 200
 
 
 def test_api_refusals_have_stable_codes_and_chinese_messages(
     cast, verified, household_b, village_cadre_b, leader, settings
 ):
-    client = client_for(cast.cadre)
+    client = session(cast.cadre)
     url = f"{API}/cases/{verified.pk}/attachments"
     other = open_case(replace(cast, cadre=village_cadre_b), household_b)
     before = snapshot(verified, settings)
@@ -508,7 +502,7 @@ def test_api_refusals_have_stable_codes_and_chinese_messages(
     assert snapshot(verified, settings) == before
     # a leader reads the list but may not attach, open or remove
     attachment = attach(cast, verified)
-    leader_client = client_for(leader)
+    leader_client = session(leader)
     assert leader_client.get(url).status_code == 200
     refused = leader_client.post(url, {"file": upload("照片2.jpg", PHOTO + b"2")})
     assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
@@ -519,22 +513,22 @@ def test_api_refusals_have_stable_codes_and_chinese_messages(
     )
     assert (deleted.status_code, deleted.json()["code"]) == (403, "permission_denied")
     # and another village does not find it at all
-    outsider = client_for(village_cadre_b).get(f"{API}/attachments/{attachment.pk}")
+    outsider = session(village_cadre_b).get(f"{API}/attachments/{attachment.pk}")
     assert (outsider.status_code, outsider.json()["code"]) == (404, "not_found")
 
 
 def test_names_are_masked_in_the_api_for_roles_that_may_not_see_id_numbers(cast, verified, leader):
     attach(cast, verified, name=f"身份证{ID_NUMBER}.jpg", description=f"号码{ID_NUMBER}")
     url = f"{API}/cases/{verified.pk}/attachments"
-    shown = client_for(leader).get(url).json()[0]
+    shown = session(leader).get(url).json()[0]
     assert shown["name"] == "身份证500110********1234.jpg"
     assert shown["description"] == "号码500110********1234" and shown["download_url"] is None
-    assert ID_NUMBER not in client_for(leader).get(f"{API}/cases/{verified.pk}").content.decode()
-    assert client_for(cast.township).get(url).json()[0]["name"] == f"身份证{ID_NUMBER}.jpg"
+    assert ID_NUMBER not in session(leader).get(f"{API}/cases/{verified.pk}").content.decode()
+    assert session(cast.township).get(url).json()[0]["name"] == f"身份证{ID_NUMBER}.jpg"
 
 
 def test_the_attachment_list_takes_the_same_queries_for_one_file_or_many(cast, verified):
-    client = client_for(cast.cadre)
+    client = session(cast.cadre)
     url = f"{API}/cases/{verified.pk}/attachments"
 
     def queries() -> int:
@@ -551,7 +545,7 @@ def test_the_attachment_list_takes_the_same_queries_for_one_file_or_many(cast, v
 
 
 def test_the_api_documents_the_attachment_routes(cast):
-    paths = client_for(cast.cadre).get("/api/v1/openapi.json").json()["paths"]
+    paths = session(cast.cadre).get("/api/v1/openapi.json").json()["paths"]
     upload_op = paths["/api/v1/monitoring/cases/{case_id}/attachments"]["post"]
     form = upload_op["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert set(form["properties"]) == {"file", "event_id", "description"}

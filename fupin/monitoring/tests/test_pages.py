@@ -4,7 +4,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from fupin.core.masking import mask_phone
@@ -14,15 +13,10 @@ from fupin.monitoring.models import Case, CaseState
 from fupin.monitoring.tests.steps import open_case, walk
 from fupin.registry.models import Member
 from fupin.registry.tests.factories import MemberFactory
+from fupin.tests.clients import session
 
 S = CaseState
 D = dt.date
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -41,19 +35,19 @@ def posted(today, cast, household_a):
 
 def test_the_case_page_shows_the_timeline_and_only_the_forms_of_the_next_steps(cast, posted):
     # when the township office opens the posted case
-    page = client_for(cast.township).get(f"/monitoring/cases/{posted.pk}/").content.decode()
+    page = session(cast.township).get(f"/monitoring/cases/{posted.pk}/").content.decode()
     # then it sees the timeline and the forms of its own next steps only
     assert 'id="timeline"' in page and "村委会公示栏" in page
     assert 'id="township_review"' in page and 'id="reject"' in page
     assert 'id="apply"' not in page and 'id="approve_monitoring"' not in page
     # and the village cadre, who cannot review, sees no township form
-    cadre_page = client_for(cast.cadre).get(f"/monitoring/cases/{posted.pk}/").content.decode()
+    cadre_page = session(cast.cadre).get(f"/monitoring/cases/{posted.pk}/").content.decode()
     assert 'id="township_review"' not in cadre_page and 'id="objection"' in cadre_page
 
 
 def test_a_step_refused_on_the_page_shows_the_reason_and_writes_nothing(cast, posted):
     # when the township reviews on the last day of the posting
-    response = client_for(cast.township).post(
+    response = session(cast.township).post(
         f"/monitoring/cases/{posted.pk}/township-review/",
         {"reviewed_on": "2026-10-09", "housing_signed_by": "周", "health_signed_by": "吴",
          "education_signed_by": "郑", "water_signed_by": "冯"},
@@ -66,14 +60,14 @@ def test_a_step_refused_on_the_page_shows_the_reason_and_writes_nothing(cast, po
 
 def test_a_step_by_a_role_that_may_not_take_it_is_forbidden(cast, posted, village_cadre_b):
     url = f"/monitoring/cases/{posted.pk}/township-review/"
-    assert client_for(cast.cadre).post(url, {"reviewed_on": "2026-10-12"}).status_code == 403
-    assert client_for(village_cadre_b).post(url, {}).status_code == 404
-    assert client_for(village_cadre_b).get(f"/monitoring/cases/{posted.pk}/").status_code == 404
+    assert session(cast.cadre).post(url, {"reviewed_on": "2026-10-12"}).status_code == 403
+    assert session(village_cadre_b).post(url, {}).status_code == 404
+    assert session(village_cadre_b).get(f"/monitoring/cases/{posted.pk}/").status_code == 404
 
 
 def test_the_notice_never_shows_id_numbers_phones_or_health(cast, posted, household_a):
     # when the cadre opens the village's notice, as a page and as a PDF
-    client = client_for(cast.cadre)
+    client = session(cast.cadre)
     html = client.get("/monitoring/notice/", {"village": "500110103201"}).content.decode()
     pdf = client.get("/monitoring/notice.pdf", {"village": "500110103201"})
     # then the household is listed with its posting dates and where to object ...
@@ -93,7 +87,7 @@ def test_the_notice_never_shows_id_numbers_phones_or_health(cast, posted, househ
 
 
 def test_the_notice_of_another_village_is_not_found(cast, posted, village_cadre_b):
-    response = client_for(village_cadre_b).get("/monitoring/notice/", {"village": "500110103201"})
+    response = session(village_cadre_b).get("/monitoring/notice/", {"village": "500110103201"})
     assert response.status_code == 404
 
 
@@ -108,7 +102,7 @@ def test_the_ledger_export_has_the_national_header_on_row_3(cast, posted, househ
         risk_types=["01", "07"],
     )  # fmt: skip
     # when the leader (who may not see ID numbers) exports the village's ledger
-    response = client_for(leader).get("/monitoring/ledger.xlsx", {"village": "500110103201"})
+    response = session(leader).get("/monitoring/ledger.xlsx", {"village": "500110103201"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     # then the title is on row 1, the national header on row 3, one row per person
@@ -140,7 +134,7 @@ def test_an_attachment_is_stored_and_served_only_within_scope(cast, posted, vill
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     # when the cadre attaches the signed application to the case
-    client = client_for(cast.cadre)
+    client = session(cast.cadre)
     upload = SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
     response = client.post(f"/monitoring/cases/{posted.pk}/attachments/", {"file": upload})
     assert response.status_code == 302
@@ -150,7 +144,7 @@ def test_an_attachment_is_stored_and_served_only_within_scope(cast, posted, vill
     url = f"/monitoring/attachments/{attachment.pk}/"
     got = client.get(url)
     assert got.status_code == 200 and b"".join(got.streaming_content).startswith(b"%PDF")
-    assert client_for(village_cadre_b).get(url).status_code == 404
+    assert session(village_cadre_b).get(url).status_code == 404
     # and a file that is not what it claims is refused
     fake = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00", content_type="image/jpeg")
     refused = client.post(f"/monitoring/cases/{posted.pk}/attachments/", {"file": fake})

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from fupin.parameters.models import ParameterEdit
+from fupin.tests.clients import session
 
 API = "/api/v1/parameters"
 pytestmark = pytest.mark.django_db
@@ -15,12 +16,6 @@ BODY = {
     "reference": "渝乡振发〔2026〕2号",
     "reason": "公示期延长",
 }
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post(user, name, body):

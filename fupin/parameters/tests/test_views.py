@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from fupin.parameters.models import ParameterEdit
+from fupin.tests.clients import session
 
 pytestmark = pytest.mark.django_db
 FORM = {
@@ -15,12 +15,6 @@ FORM = {
     "reference": "渝乡振发〔2026〕1号",
     "reason": "按市级文件调整",
 }
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_list_shows_each_parameter_with_its_value_today(leader):

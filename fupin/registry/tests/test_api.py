@@ -28,17 +28,12 @@ from fupin.registry.tests.factories import (
     MemberFactory,
     id_number,
 )
+from fupin.tests.clients import session
 
 API = "/api/v1/registry"
 
 
 # ---- helpers ------------------------------------------------------------------------------
-
-
-def session(user, *, csrf=False):
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
 
 
 def bearer(user, **client_options):

@@ -8,12 +8,12 @@ import io
 
 import pytest
 import time_machine
-from django.test import Client
 from openpyxl import load_workbook
 
 from fupin.accounts.models import AuditEvent
 from fupin.registry import actions
 from fupin.registry.national.layout import HEADERS
+from fupin.tests.clients import session
 
 NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -22,12 +22,6 @@ NOW = dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 def clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def rows_of(response) -> list[tuple[object, ...]]:
@@ -53,7 +47,7 @@ def test_the_township_downloads_its_households_in_the_national_layout_from_the_l
     township_officer, household_a, household_b, incomes
 ):
     # given the household list offers the download
-    client = client_for(township_officer)
+    client = session(township_officer)
     assert "/registry/export/national.xlsx" in client.get("/registry/households/").content.decode()
     # when the township office downloads it for every village, income of last year
     response = client.get("/registry/export/national.xlsx")
@@ -72,7 +66,7 @@ def test_the_township_downloads_its_households_in_the_national_layout_from_the_l
 
 
 def test_another_year_and_one_village_can_be_chosen(township_officer, household_a, incomes):
-    response = client_for(township_officer).get(
+    response = session(township_officer).get(
         "/registry/export/national.xlsx", {"village": "500110103201", "year": "2024"}
     )
     rows = rows_of(response)
@@ -81,7 +75,7 @@ def test_another_year_and_one_village_can_be_chosen(township_officer, household_
 
 
 def test_a_leader_gets_ids_phones_and_health_masked(leader, household_a):
-    rows = rows_of(client_for(leader).get("/registry/export/national.xlsx"))
+    rows = rows_of(session(leader).get("/registry/export/national.xlsx"))
     head = household_a.members.get()
     person = next(p for p in people(rows) if p["姓名"] == head.name)
     assert person["证件号码"] == head.id_number[:6] + "********" + head.id_number[-4:]
@@ -90,7 +84,7 @@ def test_a_leader_gets_ids_phones_and_health_masked(leader, household_a):
 
 
 def test_a_village_cadre_exports_only_their_village(village_cadre_b, household_a, household_b):
-    client = client_for(village_cadre_b)
+    client = session(village_cadre_b)
     rows = rows_of(client.get("/registry/export/national.xlsx"))
     assert {p["村"] for p in people(rows)} == {"示范一村"}
     # and asking for another village is refused with a message, not answered
@@ -103,7 +97,7 @@ def test_a_village_cadre_exports_only_their_village(village_cadre_b, household_a
 def test_the_api_returns_the_workbook_scoped_to_the_caller(
     village_cadre_b, household_a, household_b
 ):
-    client = client_for(village_cadre_b)
+    client = session(village_cadre_b)
     response = client.get("/api/v1/registry/export/national", {"year": 2025})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -121,7 +115,7 @@ def test_the_api_returns_the_workbook_scoped_to_the_caller(
 def test_the_api_refuses_a_village_outside_the_area_and_an_impossible_year(
     village_cadre_b, household_b, query, code, field
 ):
-    response = client_for(village_cadre_b).get("/api/v1/registry/export/national", query)
+    response = session(village_cadre_b).get("/api/v1/registry/export/national", query)
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == (code, field)
     assert response.json()["message"]

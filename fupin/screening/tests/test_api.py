@@ -9,15 +9,10 @@ from fupin.accounts.models import AuditEvent
 from fupin.monitoring.models import Clue
 from fupin.screening.models import Finding, FindingStatus, RuleVersion, RunStatus
 from fupin.screening.tests.test_runs import screen
+from fupin.tests.clients import session
 
 API = "/api/v1/screening"
 pytestmark = pytest.mark.django_db
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

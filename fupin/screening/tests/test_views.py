@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from fupin.accounts.models import AuditEvent
 from fupin.screening.models import Finding, FindingStatus, RuleVersion, Run
 from fupin.screening.tests.test_runs import screen
+from fupin.tests.clients import session
 
 pytestmark = pytest.mark.django_db
-
-
-def session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_rules_page_lists_the_pack_by_category_with_parameters(township_officer):
