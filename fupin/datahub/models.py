@@ -215,11 +215,11 @@ class DepartmentRow(models.Model):
     """What every department row has: who (ID number, name, matched member), when (period),
     where it came from (batch, source row) and its natural key.
 
-    Indexes (each one costs time on every row a promotion inserts, ADR 21): the natural key
-    (unique: the compare and upsert of every import look rows up by it) and (batch, source row)
-    (a batch's rows in file order: its sample, its rollback, the batch's foreign key). Nothing
-    reads these tables by person: the screening snapshot selects by person *or* ID number,
-    which no index serves, so it scans the table.
+    Indexes (each one costs time on every row a promotion inserts, ADR 21): the natural key (a
+    unique constraint: the compare and upsert of every import look rows up by it) and (batch,
+    source row) (a batch's rows in file order: its sample, its rollback, the batch's foreign
+    key). Nothing reads these tables by person: the screening snapshot selects by person *or*
+    ID number, which no index serves, so it scans the table.
 
     `row_hash` is a hash of the stored values as promotion wrote them (`pipeline.compare`), so
     that comparing a file with the table reads keys and hashes, not whole rows. NULL means not
@@ -231,7 +231,7 @@ class DepartmentRow(models.Model):
         ImportBatch, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     source_row = models.PositiveIntegerField(_("source row"))
-    natural_key = models.CharField(max_length=255, unique=True)
+    natural_key = models.CharField(max_length=255)  # unique: see Meta
     id_number = models.CharField(_("ID number"), max_length=18)
     name = models.CharField(_("Name"), max_length=64)
     # Members are never deleted (they are marked removed), so PROTECT only guards mistakes.
@@ -245,6 +245,14 @@ class DepartmentRow(models.Model):
     class Meta:
         abstract = True
         indexes = [models.Index(fields=["batch", "source_row"])]
+        # A constraint, not `unique=True`: on PostgreSQL Django gives a unique text column a
+        # second, `varchar_pattern_ops` index for LIKE, which nothing here runs and every
+        # promoted row would pay for.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["natural_key"], name="%(app_label)s_%(class)s_natural_key"
+            )
+        ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.row_hash = None  # values written here are not what the hash was taken of
@@ -335,9 +343,10 @@ class DisabilityCertificate(DepartmentRow):
     class Meta(DepartmentRow.Meta):
         verbose_name = _("disability certificate")
         constraints = [
+            *DepartmentRow.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(grade__gte=1, grade__lte=4), name="disability_grade_1_to_4"
-            )
+            ),
         ]
 
 
