@@ -219,9 +219,11 @@ class Reader:
         reads the next rows and settles the chunk before: both cores are busy.
         """
         cursors = (self.connection.cursor(), self.connection.cursor())
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fupin-check") as pool:
-            pending: tuple[Future[None], Chunk, Connection] | None = None
-            try:
+        try:
+            # leaving the block waits for the check under way, error or not: only then may its
+            # cursor be closed (or the file be read again)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fupin-check") as pool:
+                pending: tuple[Future[None], Chunk, Connection] | None = None
                 for number, chunk in enumerate(chunks):
                     cursor = cursors[number % 2]
                     checking = pool.submit(self.check, cursor, chunk)
@@ -230,12 +232,9 @@ class Reader:
                     pending = (checking, chunk, cursor)
                 if pending is not None:
                     self.finish(*pending)
-                    pending = None
-            finally:
-                if pending is not None:  # an error: let the check end before going on
-                    pending[0].exception()
-                for cursor in cursors:
-                    cursor.close()
+        finally:
+            for cursor in cursors:
+                cursor.close()
 
     def check(self, connection: Connection, chunk: Chunk) -> None:
         """The temporary table `cur` of the chunk's rows, checked (on the worker thread)."""

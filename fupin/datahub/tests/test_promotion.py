@@ -188,3 +188,61 @@ def test_rows_read_in_many_chunks_and_written_many_a_statement_arrive_whole_and_
     assert stored[300] == (303, "C300", Decimal("300.50"))  # row 302 was the duplicate
     assert stored[-1] == (456, "C453", Decimal("453.50"))
     assert batch.issues.get().row_number == 302
+
+
+@pytest.mark.parametrize("where", ["check", "settle"])
+def test_an_error_in_the_middle_of_a_file_fails_the_batch_and_leaves_nothing_of_it(
+    township_officer, people, monkeypatch, where
+):
+    # given a file read 50 rows a chunk whose third chunk fails, in its check (on the worker
+    # thread) or while it is settled (on this one), while the fourth chunk's check is busy
+    from fupin.datahub.models import BatchIssue
+    from fupin.datahub.pipeline import checks, chunks, store
+    from fupin.datahub.pipeline import stage as staging
+
+    monkeypatch.setattr(chunks, "ARROW_ROWS", 50)
+    monkeypatch.setattr(chunks, "ARROW_BLOCK", 4096)
+    check, settle = checks.Checker.check, staging.Reader.settle
+    checked: list[str] = []
+    settled: list[int] = []
+    busy = threading.Event()
+
+    def failing_check(self, connection):
+        checked.append(threading.current_thread().name)
+        if where == "check" and len(checked) == 3:
+            raise RuntimeError("it broke")
+        if len(checked) == 4:  # half a second of DuckDB on this chunk's cursor
+            busy.set()
+            connection.execute("SELECT sum(hash(i)) FROM range(200000000) t(i)").fetchall()
+        check(self, connection)
+
+    def failing_settle(self, connection, chunk):
+        settled.append(chunk.table.num_rows)
+        if where == "settle" and len(settled) == 3:
+            assert busy.wait(WAIT)
+            time.sleep(0.05)  # the fourth check is inside DuckDB now
+            raise RuntimeError("it broke")
+        settle(self, connection, chunk)
+
+    monkeypatch.setattr(checks.Checker, "check", failing_check)
+    monkeypatch.setattr(staging.Reader, "settle", failing_settle)
+    person = people["王大山"]
+    rows = [[person.name, person.id_number, f"C{n}", "门诊", "2020-03-05", "1"] for n in range(300)]
+    rows[5][1] = "123"  # a refused row in the first chunk: its issue must not stay either
+    batch = actions.batch_upload(
+        actor=township_officer,
+        feed="medical",
+        file_name="名单.csv",
+        chunks=[csv_bytes([CLAIM_HEADER, *rows])],
+        queue=False,
+    )
+    # when it is read, the error goes up (to the task runner, which logs it)
+    with pytest.raises(RuntimeError, match="it broke"):
+        pipeline.run_staging(batch.pk)
+    # then the checks ran on the worker thread, the batch failed, and nothing of it is left
+    assert checked and all(name.startswith("fupin-check") for name in checked)
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    assert (batch.status, batch.error_code, batch.rows_read) == ("failed", "internal_error", 0)
+    assert not BatchIssue.objects.filter(batch=batch).exists()
+    assert not storage.staging_path(batch.pk).exists()
+    assert not store.work_folder(batch.pk).exists()
