@@ -6,17 +6,19 @@ row (`written_columns`) is the batch id, then a staged row, then its `row_hash`;
 them in DuckDB, so no Python touches a row on its way in. Rows are found by natural key (key, id
 and hash only) or by id (whole rows), in one statement per chunk (SQLite: `json_each` over one
 JSON parameter; PostgreSQL: `= ANY` over one array); new rows are written with `executemany`
-(SQLite) or `COPY` (PostgreSQL).
+(SQLite) or `COPY` of CSV text (PostgreSQL).
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyarrow as pa
 from django.db import connection, models
+from pyarrow import csv as pacsv
 
 from fupin.datahub.feeds import Feed
 
@@ -107,14 +109,17 @@ def insert(feed: Feed, rows: pa.Table) -> None:
     if not rows.num_rows:
         return
     columns = _names(written_columns(feed))
-    values = [column.to_pylist() for column in rows.columns]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            sql = f"COPY {_table(feed)} ({', '.join(columns)}) FROM STDIN"
+            # The rows as CSV, written by pyarrow (in C): every text quoted, so an empty text
+            # ("") stays apart from a missing value (nothing), as PostgreSQL's CSV reads them.
+            text = io.BytesIO()
+            pacsv.write_csv(rows, text, pacsv.WriteOptions(include_header=False))
+            sql = f"COPY {_table(feed)} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
             with cursor.cursor.copy(sql) as copy:
-                for row in zip(*values, strict=True):
-                    copy.write_row(row)
+                copy.write(text.getbuffer())
             return
+        values = [column.to_pylist() for column in rows.columns]
         # Bound into a bare temporary table, then copied in one statement: the table's indexes
         # are then updated by SQLite alone, without Python in between (much faster than binding
         # straight into the indexed table).

@@ -3,6 +3,8 @@ one promotion of a feed at a time on PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 import time
 from decimal import Decimal
@@ -246,3 +248,38 @@ def test_an_error_in_the_middle_of_a_file_fails_the_batch_and_leaves_nothing_of_
     assert not BatchIssue.objects.filter(batch=batch).exists()
     assert not storage.staging_path(batch.pk).exists()
     assert not store.work_folder(batch.pk).exists()
+
+
+def test_promoted_rows_keep_empty_texts_missing_values_and_quotes_apart(township_officer, people):
+    # given claims with an empty hospital, no reimbursed amount, and a hospital whose name has a
+    # comma and quotes (PostgreSQL takes the rows as CSV text)
+    person = people["王大山"]
+    header = [*CLAIM_HEADER, "报销金额", "就诊医院"]
+    rows = [
+        [person.name, person.id_number, "C1", "门诊", "2020-03-05", "100", "", ""],
+        [
+            person.name,
+            person.id_number,
+            "C2",
+            "住院",
+            "2020-03-06",
+            "200",
+            "50",
+            '关坝"中心",卫生院',
+        ],
+    ]
+    # when they are imported
+    text = io.StringIO()
+    csv.writer(text).writerows([header, *rows])  # the hospital quoted, its quotes doubled
+    content = text.getvalue().encode()
+    batch = promote(township_officer, stage(township_officer, "medical", content))
+    # then each value is stored as it was read
+    assert (batch.status, batch.rows_new) == ("promoted", 2)
+    stored = {
+        claim.claim_no: (claim.hospital, claim.reimbursed, claim.period_month)
+        for claim in MedicalClaim.objects.filter(batch=batch)
+    }
+    assert stored == {
+        "C1": ("", None, 3),
+        "C2": ('关坝"中心",卫生院', Decimal("50.00"), 3),
+    }
