@@ -7,9 +7,10 @@ batch's unit is *unmatched*. The rest are staged, typed, in a DuckDB file (`stor
 compared with the department table to tell how many are new, would update a row, or are
 unchanged. Refused rows are kept as `BatchIssue`s and written to the error workbook.
 
-The checks run on whole columns (`checks`, in DuckDB, on every core), with the Python parsers
-deciding every cell that is not in its plainest form and `rows.RowConverter` giving the reasons
-of every refused row, so the outcome and the Chinese reasons are those of a row-by-row check.
+The checks run on whole columns (`checks`, in DuckDB, a chunk on a worker thread while the
+chunk before is settled: `Reader.read`), with the Python parsers deciding every cell that is
+not in its plainest form and `rows.RowConverter` giving the reasons of every refused row, so
+the outcome and the Chinese reasons are those of a row-by-row check.
 A CSV is read by pyarrow when it reads it exactly as fupin.tabular would (`chunks`); otherwise,
 and for workbooks, by fupin.tabular.
 """
